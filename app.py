@@ -1,0 +1,14 @@
+"""OptiScape entry point: page config and navigation. Pages live in pages/ and do the work."""
+
+import streamlit as st
+
+st.set_page_config(page_title="OptiScape", page_icon="⛰️", layout="wide")
+
+# st.navigation makes Streamlit ignore the pages/ directory's auto-discovery: the sidebar
+# shows exactly the pages listed here.
+page = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    ]
+)
+page.run()

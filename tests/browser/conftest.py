@@ -1,0 +1,229 @@
+"""Real-browser test infrastructure: a live `streamlit run app.py` and Debian's Chromium.
+
+Fixtures
+    app_url   (session)  URL of the app served by a `streamlit run` subprocess on a free port.
+    browser   (session)  Playwright Chromium driving /usr/bin/chromium (never `playwright install`).
+    page      (function) a fresh 1600x1000 context and page; saved as a PNG if the test fails.
+
+Helpers (import them with `from conftest import screenshot, wait_for_app_idle`; for that to
+stay unambiguous, keep this the only conftest.py under tests/browser/)
+    wait_for_app_idle(page)  until the script has finished running and no spinner is shown.
+    screenshot(page, name)   saves tests/browser/artifacts/<name>.png.
+
+Every test in this folder gets the `browser` marker. Without /usr/bin/chromium the tests are
+skipped with a reason, except under CI=true, where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+BROWSER_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BROWSER_DIR.parents[1]
+ARTIFACTS = BROWSER_DIR / "artifacts"
+
+CHROMIUM = Path("/usr/bin/chromium")
+NO_CHROMIUM = (
+    f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+    "(apt-get install chromium) to run browser tests"
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1600, "height": 1000}  # projector-like
+SERVER_START_TIMEOUT = 60.0
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = None if CHROMIUM.exists() or _in_ci() else pytest.mark.skip(reason=NO_CHROMIUM)
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            if skip is not None:
+                item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+# --- the app server ------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Serve app.py with `streamlit run` on a free port; yield its URL; stop it afterwards."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed as a whole at the end
+        )
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    _stop(proc)
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    why = (
+                        f"exited with code {proc.returncode}"
+                        if proc.returncode is not None
+                        else f"did not answer {url}/_stcore/health within "
+                        f"{SERVER_START_TIMEOUT:.0f} s"
+                    )
+                    pytest.fail(
+                        f"Streamlit server {why}.\ncommand: {' '.join(cmd)}\n"
+                        f"--- server output ---\n{output}",
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+            yield url
+        finally:
+            _stop(proc)
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from Debian's package, driven by Playwright's sync API."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{NO_CHROMIUM} (CI=true: browser tests must run)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A new 1600x1000 page; if the test fails, its last picture goes to artifacts/."""
+    context = browser.new_context(viewport=VIEWPORT)
+    new_page = context.new_page()
+    try:
+        yield new_page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            screenshot(new_page, f"FAILED-{request.node.name}")
+    finally:
+        context.close()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+_IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-testid="stSpinner"]') === null;
+}"""
+
+
+def wait_for_app_idle(page: Page, timeout: float = 60_000) -> None:
+    """Wait until the Streamlit script has finished its run and no spinner is left.
+
+    Streamlit 1.67 marks `[data-testid="stApp"]` with `data-test-connection-state`
+    ("CONNECTED" once the websocket is up) and `data-test-script-state`: "initial" before the
+    first run, then "running" / "notRunning" (also "rerunRequested", "stopRequested",
+    "compilationError"). After an interaction, the rerun may not have started yet when this is
+    called: wait for something the rerun changes, or for "running" first, where that matters.
+    """
+    page.wait_for_function(_IDLE_JS, timeout=timeout, polling=100)
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    """Save the page as tests/browser/artifacts/<name>.png and return the path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
