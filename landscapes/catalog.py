@@ -1,9 +1,9 @@
 """The catalogue of 2-D loss landscapes: classic optimisation test functions as `Landscape` records.
 
 Formulas, minima and domains follow Surjanovic & Bingham's Virtual Library of Simulation
-Experiments; published minima were refined to 9+ digits with Newton's method in float64, and the
-saddles are the non-degenerate stationary points found the same way. Some domains are narrowed from
-the standard ones so the interesting part of the surface fills the picture.
+Experiments. Published minima were refined to 9+ digits with Newton's method in float64, and the
+saddles of the classic functions were found the same way. Some domains are narrower than the
+standard ones so that the interesting part of the surface fills the picture.
 """
 
 import jax
@@ -49,9 +49,7 @@ def himmelblau(p: jax.Array) -> jax.Array:
 
 def rastrigin(p: jax.Array) -> jax.Array:
     x, y = p[0], p[1]
-    return (
-        20.0 + x**2 - 10.0 * jnp.cos(2.0 * jnp.pi * x) + y**2 - 10.0 * jnp.cos(2.0 * jnp.pi * y)
-    )
+    return 20.0 + x**2 - 10.0 * jnp.cos(2.0 * jnp.pi * x) + y**2 - 10.0 * jnp.cos(2.0 * jnp.pi * y)
 
 
 def ackley(p: jax.Array) -> jax.Array:
@@ -69,9 +67,7 @@ def ackley(p: jax.Array) -> jax.Array:
 
 def beale(p: jax.Array) -> jax.Array:
     x, y = p[0], p[1]
-    return (
-        (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
-    )
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
 def booth(p: jax.Array) -> jax.Array:
@@ -366,9 +362,7 @@ LANDSCAPES: tuple[Landscape, ...] = (
         key="styblinski_tang",
         name="Styblinski-Tang",
         fn=styblinski_tang,
-        latex=(
-            r"f(x, y) = \tfrac{1}{2}\left(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y\right)"
-        ),
+        latex=(r"f(x, y) = \tfrac{1}{2}\left(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y\right)"),
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=(((-2.9035340278, -2.9035340278), -78.3323314075),),
         default_start=(4.0, 4.5),

@@ -17,7 +17,7 @@ from optimizers import extra
 from optimizers.spec import Hyperparam, OptimizerSpec
 
 
-def _lr(default: float, lo: float = 1e-4, hi: float = 10.0) -> Hyperparam:
+def _lr(default: float, lo: float = 1e-5, hi: float = 10.0) -> Hyperparam:
     return Hyperparam("learning_rate", default, lo, hi, log=True, help="Step size η.")
 
 

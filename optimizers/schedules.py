@@ -30,8 +30,6 @@ Step-count hyperparameters (k, T, H, W) are rounded to whole steps with `jnp.rou
 are at least 1.
 """
 
-# ruff: noqa: RUF001, RUF002 (Greek letters and the minus sign are the notation)
-
 import jax.numpy as jnp
 
 from optimizers.spec import Hyperparam, ScheduleSpec
@@ -55,8 +53,9 @@ def constant():
 
 
 def step(factor, every):
+    """γ^⌊t/k⌋, counting drops with `floor_divide`: XLA may compute t/k as t·(1/k), 55/55 < 1."""
     factor, every = _f32(factor), _steps(every)
-    return lambda t: factor ** jnp.floor(_f32(t) / every)
+    return lambda t: factor ** jnp.floor_divide(_f32(t), every)
 
 
 def exponential(rate, decay_steps):
@@ -129,7 +128,10 @@ def cosine_restarts(period, period_mult, alpha):
             jnp.floor(jnp.log1p(t * safe_growth / period) / safe_log_mult),
             jnp.floor(t / period),
         )
-        reached = lambda s: t >= s * (1.0 - 4e-6)  # noqa: E731
+
+        def reached(restart):
+            return t >= restart * (1.0 - 4e-6)
+
         i = estimate + jnp.where(reached(start(estimate + 1.0)), 1.0, 0.0)
         i = jnp.maximum(i - jnp.where(reached(start(estimate)), 0.0, 1.0), 0.0)
         length = period * jnp.exp(i * log_mult)

@@ -87,12 +87,17 @@ def _schedule(key, hp, ts=TS):
     return values
 
 
+def _float32(x):
+    """x as the engine passes it; XLA on CPU flushes float32 subnormals to zero."""
+    return float(np.float32(x)) if abs(x) >= np.finfo(np.float32).tiny else 0.0
+
+
 def _float32_value(h):
     if h.log:
         drawn = st.floats(float(np.log(h.min)), float(np.log(h.max))).map(np.exp)
     else:
         drawn = st.floats(h.min, h.max)
-    return drawn.map(lambda x: float(np.float32(x)))
+    return drawn.map(_float32)
 
 
 def _hyperparams(key):
@@ -104,8 +109,8 @@ def _check_against_reference(key, hp):
     want = REFERENCES[key](TS.astype(np.float64), **hp)
     assert np.all(np.isfinite(got)) and np.all(got >= 0)
     if key == "warmup_cosine":
-        assert got[0] == np.float32(hp["start_factor"])
         warmup = int(_steps(hp["warmup_steps"], least=0.0))
+        assert got[0] == (np.float32(hp["start_factor"]) if warmup else 1.0)
         assert got[warmup] == 1.0
     else:
         assert got[0] == 1.0
@@ -119,8 +124,12 @@ def _check_against_reference(key, hp):
         ts = TS[~near_restart]
         cycle_length = lengths[np.searchsorted(starts, ts, side="right") - 1]
         # float32 places t within its cycle to about t·ε; that phase error is scaled by T_i⁻¹.
-        atol += (1 - hp["alpha"]) * np.pi * 8 * EPS32 * ts / cycle_length
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=atol)
+        atol += (1 - hp["alpha"]) * np.pi * 4 * EPS32 * ts / cycle_length
+    error = np.abs(got - want) - (atol + RTOL * np.abs(want))
+    worst = int(np.argmax(error))
+    assert error[worst] <= 0, (
+        f"at step {worst} of the compared steps: {got[worst]} vs {want[worst]}"
+    )
 
 
 def test_keys_and_hyperparameter_names():
@@ -169,18 +178,18 @@ def _assert_matches_optax(key, hp, reference):
     np.testing.assert_allclose(_schedule(key, hp), np.asarray(reference(TS)), rtol=RTOL, atol=ATOL)
 
 
-ALPHA = st.floats(0.0, 1.0).map(lambda x: float(np.float32(x)))
+ALPHA = st.floats(0.0, 1.0).map(_float32)
 
 
 @EXAMPLES
-@given(factor=st.floats(0.01, 1.0).map(lambda x: float(np.float32(x))), every=st.integers(1, 2500))
+@given(factor=st.floats(0.01, 1.0).map(_float32), every=st.integers(1, 2500))
 def test_step_matches_optax_staircase(factor, every):
     reference = optax.exponential_decay(1.0, every, factor, staircase=True)
     _assert_matches_optax("step", {"factor": factor, "every": every}, reference)
 
 
 @EXAMPLES
-@given(rate=st.floats(1e-3, 1.0).map(lambda x: float(np.float32(x))), steps=st.integers(1, 5000))
+@given(rate=st.floats(1e-3, 1.0).map(_float32), steps=st.integers(1, 5000))
 def test_exponential_matches_optax(rate, steps):
     reference = optax.exponential_decay(1.0, steps, rate)
     _assert_matches_optax("exponential", {"rate": rate, "decay_steps": steps}, reference)
