@@ -8,7 +8,7 @@ st.set_page_config(page_title="OptiScape", page_icon="⛰️", layout="wide")
 # shows exactly the pages listed here.
 page = st.navigation(
     [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/race.py", title="Optimizer race", icon=":material/sprint:", default=True),
     ]
 )
 page.run()

@@ -6,6 +6,7 @@ Query format (one string per key, readable in a lecture link)::
     opt=sgd(learning_rate=0.95),adam(learning_rate=0.3,b1=0.9,b2=0.999,eps=1e-08)
     start=-7.0,2.0;1.0,1.0
     steps=30  sched=cosine(decay_steps=100.0,alpha=0.0)  clip=5.0  noise=0.5  batch=8  seed=0
+    noisy=1,0   (which optimizers get the gradient noise; absent: all)
 
 Absent ``sched`` / ``clip`` mean off; absent ``noise``, ``batch``, ``seed``, ``steps`` and
 ``start`` take the defaults below. Keys this module does not own (a page's view options) are
@@ -80,7 +81,9 @@ class RunConfig:
     `optimizers` is a tuple of (key, {hyperparameter: value}); a hyperparameter left out takes its
     spec's default. `schedule` is (key, {…}) or None. `clip_norm` clips the gradient's global norm
     (None = off). The gradient gets Gaussian noise of standard deviation noise_std/√batch_size,
-    the minibatch model. `starts` defaults to the landscape's own start.
+    the minibatch model, for each optimizer whose `noisy` flag is set (empty: all of them), so
+    that one race can put SGD with and without noise side by side. `starts` defaults to the
+    landscape's own start.
     """
 
     landscape: str
@@ -92,6 +95,7 @@ class RunConfig:
     noise_std: float = 0.0
     batch_size: int = 1
     seed: int = 0
+    noisy: tuple[bool, ...] = ()
 
     def __post_init__(self):
         if self.landscape not in landscapes.CATALOG:
@@ -130,7 +134,11 @@ class RunConfig:
             raise ValueError(
                 f"The gradient noise must be in [0, {MAX_NOISE_STD:g}], not {noise:g}."
             )
+        noisy = tuple(bool(flag) for flag in self.noisy) or (True,) * len(optimizers)
+        if len(noisy) != len(optimizers):
+            raise ValueError("Give one noise flag per optimizer.")
         set_ = object.__setattr__
+        set_(self, "noisy", noisy)
         set_(self, "optimizers", optimizers)
         set_(self, "starts", starts)
         set_(self, "steps", _integer(self.steps, "The number of steps", 1, MAX_STEPS))
@@ -162,6 +170,8 @@ class RunConfig:
             query["sched"] = _call(*self.schedule)
         if self.clip_norm is not None:
             query["clip"] = repr(self.clip_norm)
+        if not all(self.noisy):
+            query["noisy"] = ",".join(str(int(flag)) for flag in self.noisy)
         return query
 
     @classmethod
@@ -188,6 +198,7 @@ class RunConfig:
             noise_std=text.get("noise", "0"),
             batch_size=text.get("batch", "1"),
             seed=text.get("seed", "0"),
+            noisy=_flags(text["noisy"]) if text.get("noisy") else (),
         )
 
 
@@ -242,6 +253,13 @@ def _parse_call(text: str) -> Settings:
             raise ValueError(f"Cannot read {item[:40]!r} in {name}: expected param=value.")
         values[param.strip()] = finite_float(value.strip(), f"{name}'s {param.strip()}")
     return name, values
+
+
+def _flags(text: str) -> tuple[bool, ...]:
+    flags = text.split(",")
+    if any(flag not in ("0", "1") for flag in flags):
+        raise ValueError(f"noisy= lists 0 or 1 per optimizer, not {text[:40]!r}.")
+    return tuple(flag == "1" for flag in flags)
 
 
 def _pair(text: str) -> tuple[float, float]:

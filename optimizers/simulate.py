@@ -27,7 +27,7 @@ from optimizers.catalog import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig, finite_float
 from optimizers.schedules import CATALOG as SCHEDULES
 
-__all__ = ["RunConfig", "SweepResult", "Trajectory", "simulate", "sweep"]
+__all__ = ["Endpoints", "RunConfig", "SweepResult", "Trajectory", "endpoints", "simulate", "sweep"]
 
 DIVERGENCE_SPANS = 10.0
 KERNEL_CACHE_SIZE = 64
@@ -54,6 +54,15 @@ class Trajectory:
 
 
 @dataclass(frozen=True)
+class Endpoints:
+    """Where each run ends, [optimizer, start, …]: the last finite point, its loss, divergence."""
+
+    points: np.ndarray
+    loss: np.ndarray
+    diverged_at: np.ndarray
+
+
+@dataclass(frozen=True)
 class SweepResult:
     """One value per hyperparameter setting: final and best loss, first diverged step (−1)."""
 
@@ -72,7 +81,7 @@ def _inputs(config: RunConfig) -> dict:
         "schedule": {name: np.float32(value) for name, value in schedule_hp.items()},
         "starts": np.asarray(config.starts, dtype=np.float32),
         "clip": np.float32(np.inf if config.clip_norm is None else config.clip_norm),
-        "noise": np.float32(config.gradient_noise),
+        "noise": np.float32(config.gradient_noise) * np.asarray(config.noisy, dtype=np.float32),
         "seed": np.int32(config.seed),
     }
 
@@ -134,9 +143,9 @@ def _run(land, optimizer_key, schedule_key, steps, record):
 
         init = (start, optimizer.init(start), loss0, grad0, jnp.int32(-1), loss0)
         carry, points = jax.lax.scan(step, init, (jnp.arange(steps, dtype=jnp.int32), xis))
-        _, _, final_loss, _, diverged_at, best_loss = carry
+        final_point, _, final_loss, _, diverged_at, best_loss = carry
         if not record:
-            return final_loss, best_loss, diverged_at
+            return final_point, final_loss, best_loss, diverged_at
         # Everything but the points is recomputed after the scan, vectorised: recording it
         # inside the scan costs several times more on XLA's CPU backend.
         points = jnp.concatenate([start[None], points])
@@ -152,17 +161,17 @@ def _run(land, optimizer_key, schedule_key, steps, record):
 
 
 @functools.lru_cache(maxsize=KERNEL_CACHE_SIZE)
-def _trajectory_kernel(land, optimizer_keys, schedule_key, steps):
-    runs = [_run(land, key, schedule_key, steps, record=True) for key in optimizer_keys]
+def _trajectory_kernel(land, optimizer_keys, schedule_key, steps, record=True):
+    runs = [_run(land, key, schedule_key, steps, record) for key in optimizer_keys]
     t = jnp.arange(steps, dtype=jnp.int32)
 
     def kernel(hyperparams, schedule, starts, clip, noise, seed):
         key = jax.random.key(seed)
         start_keys = jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.arange(starts.shape[0]))
         per_optimizer = []
-        for run, hp in zip(runs, hyperparams, strict=True):
+        for i, (run, hp) in enumerate(zip(runs, hyperparams, strict=True)):
             over_starts = jax.vmap(run, in_axes=(None, None, 0, None, None, 0))
-            per_optimizer.append(over_starts(hp, schedule, starts, clip, noise, start_keys))
+            per_optimizer.append(over_starts(hp, schedule, starts, clip, noise[i], start_keys))
         multiplier = (
             jax.vmap(SCHEDULES[schedule_key].build(**schedule))(t)
             if schedule_key
@@ -181,6 +190,16 @@ def simulate(config: RunConfig) -> Trajectory:
     outputs = _trajectory_kernel(*_structure(config))(**inputs)
     points, loss, grads, applied, updates, diverged_at, lr = (np.asarray(a) for a in outputs)
     return Trajectory(points, loss, grads, applied, updates, lr, diverged_at)
+
+
+def endpoints(config: RunConfig) -> Endpoints:
+    """Only where each run ends: the same runs as `simulate`, without keeping the paths.
+
+    This is what a basins picture of thousands of starts needs, at a fraction of the memory.
+    """
+    kernel = _trajectory_kernel(*_structure(config), record=False)
+    points, loss, _, diverged_at, _ = kernel(**_inputs(config))
+    return Endpoints(np.asarray(points), np.asarray(loss), np.asarray(diverged_at))
 
 
 @functools.lru_cache(maxsize=KERNEL_CACHE_SIZE)
@@ -232,12 +251,12 @@ def sweep(config: RunConfig, values: dict[str, np.ndarray]) -> SweepResult:
     }
     inputs = _inputs(config)
     land, _, schedule_key, steps = _structure(config)
-    final, best, diverged_at = _sweep_kernel(land, key, schedule_key, steps)(
+    _, final, best, diverged_at = _sweep_kernel(land, key, schedule_key, steps)(
         hyperparams,
         inputs["schedule"],
         inputs["starts"][0],
         inputs["clip"],
-        inputs["noise"],
+        inputs["noise"][0],
         inputs["seed"],
     )
     return SweepResult(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import landscapes
 from optimizers import CATALOG
 from optimizers.schedules import CATALOG as SCHEDULES
-from optimizers.simulate import DIVERGENCE_SPANS, RunConfig, simulate, sweep
+from optimizers.simulate import DIVERGENCE_SPANS, RunConfig, endpoints, simulate, sweep
 
 
 def test_shapes_and_start_point():
@@ -217,3 +217,20 @@ def test_random_starts_and_hyperparameters_give_finite_paths(data):
         assert np.all(np.isfinite(array))
     k = run.diverged_at[0, 0]
     assert k == -1 or 1 <= k <= 60
+
+
+def test_only_optimizers_flagged_noisy_get_the_noise():
+    config = RunConfig("bowl", (("sgd", {}), ("sgd", {})), starts=((1.0, 1.0),), steps=20,
+                       noise_std=1.0, noisy=(True, False))  # fmt: skip
+    run = simulate(config)
+    assert np.abs(run.applied_grads[0] - run.grads[0]).max() > 0.1
+    np.testing.assert_array_equal(run.applied_grads[1], run.grads[1])
+
+
+def test_endpoints_are_the_last_points_of_simulate():
+    config = RunConfig("himmelblau", (("adam", {"learning_rate": 0.1}), ("sgd", {"learning_rate": 0.05})),
+                       starts=((0.0, 0.0), (-3.0, -3.0), (4.0, 4.0)), steps=150)  # fmt: skip
+    ends, run = endpoints(config), simulate(config)
+    np.testing.assert_allclose(ends.points, run.points[:, :, -1], rtol=1e-6)
+    np.testing.assert_allclose(ends.loss, run.loss[:, :, -1], rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(ends.diverged_at, run.diverged_at)

@@ -1,0 +1,54 @@
+"""Each lecture preset shows what its sentence promises."""
+
+import numpy as np
+
+import landscapes
+from optimizers.analysis import basin_labels, distance_to_nearest
+from optimizers.presets import CATALOG, grid, ring
+from optimizers.simulate import simulate
+
+
+def test_zigzag_sgd_crosses_the_valley_every_step_while_momentum_and_adam_do_not():
+    run = simulate(CATALOG["zigzag"].config)
+    y = run.points[:, 0, :, 1]
+    flips = (np.sign(y[:, 1:]) != np.sign(y[:, :-1])).mean(axis=1)
+    assert flips[0] == 1.0
+    assert flips[1] < 0.5 and flips[3] < 0.5
+
+
+def test_saddle_newton_lands_on_the_saddle_and_the_others_escape():
+    run = simulate(CATALOG["saddle"].config)
+    final = run.points[:, 0, -1]
+    np.testing.assert_allclose(final[2], (0.0, 0.0), atol=1e-4)
+    assert np.all(np.abs(final[[0, 1, 3], 1]) > 0.9)
+    escape = (np.abs(run.points[:, 0, :, 1]) > 0.5).argmax(axis=1)
+    assert escape[3] < escape[1] < escape[0]
+
+
+def test_rosenbrock_newton_and_adam_end_nearer_the_minimum_than_sgd():
+    run = simulate(CATALOG["rosenbrock"].config)
+    distance = distance_to_nearest(run.points[:, 0, -1], np.array([[1.0, 1.0]]))
+    assert distance[3] < 1e-3
+    assert distance[2] < distance[0] and distance[1] < distance[0]
+
+
+def test_himmelblau_ring_reaches_at_least_three_different_minima():
+    config = CATALOG["himmelblau"].config
+    run = simulate(config)
+    minima = np.array([p for p, _ in landscapes.CATALOG["himmelblau"].minima])
+    labels = basin_labels(run.points[:, :, -1], run.diverged_at, minima, 0.05)
+    assert len(set(labels[1].tolist()) - {-1, -2}) >= 3
+
+
+def test_adam_without_bias_correction_overshoots():
+    run = simulate(CATALOG["adam_bias"].config)
+    first = np.linalg.norm(run.updates[:, 0, 0], axis=-1)
+    assert first[1] / first[0] > 3
+
+
+def test_start_patterns():
+    starts = ring((1.0, 2.0), 0.5, 8)
+    assert len(starts) == 8
+    np.testing.assert_allclose(np.linalg.norm(np.array(starts) - (1, 2), axis=1), 0.5)
+    square = grid(((-1, 1), (0, 4)), 3, margin=0.0)
+    assert square[0] == (-1, 0) and square[-1] == (1, 4) and len(square) == 9

@@ -1,0 +1,121 @@
+"""AppTest checks of the race page: it runs, reacts to sliders, loads presets and links."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers.presets import CATALOG as PRESETS
+from optimizers.run_config import RunConfig
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def race_spec(at: AppTest) -> str:
+    return at.get("plotly_chart")[0].proto.spec
+
+
+def shown_config(at: AppTest) -> RunConfig:
+    return RunConfig.from_query({key: at.query_params[key] for key in at.query_params})
+
+
+def test_page_runs_with_the_default_race():
+    at = open_page()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 3
+    assert shown_config(at) == PRESETS["zigzag"].config
+
+
+def test_moving_a_slider_changes_the_race():
+    at = open_page()
+    before = race_spec(at)
+    at.session_state["steps"] = 12
+    at.run()
+    assert not at.exception
+    assert shown_config(at).steps == 12
+    assert race_spec(at) != before
+
+
+def test_a_learning_rate_slider_changes_the_race():
+    at = open_page()
+    before = race_spec(at)
+    slider = next(s for s in at.select_slider if s.key == "hp.0.sgd.learning_rate")
+    slider.set_value(0.5).run()
+    assert not at.exception
+    assert shown_config(at).optimizers[0] == ("sgd", {"learning_rate": 0.5})
+    assert race_spec(at) != before
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_each_preset_runs_and_shows_its_config(key):
+    at = open_page()
+    next(b for b in at.button if b.key == f"preset.{key}").click().run()
+    assert not at.exception
+    assert shown_config(at) == PRESETS[key].config
+    assert any(PRESETS[key].title in info.value for info in at.info)
+
+
+def test_a_link_restores_the_same_config():
+    config = RunConfig(
+        "himmelblau",
+        (("nesterov", {"learning_rate": 0.005, "momentum": 0.8}), ("rmsprop", {})),
+        starts=((1.25, -2.5), (0.5, 0.5)),
+        steps=77,
+        schedule=("cosine", {"decay_steps": 50.0, "alpha": 0.1}),
+        clip_norm=20.0,
+        noise_std=0.5,
+        batch_size=4,
+        seed=5,
+        noisy=(True, False),
+    )
+    at = open_page(config.to_query())
+    assert not at.exception
+    assert not at.warning
+    assert shown_config(at) == config
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"land": "atlantis", "opt": "sgd()"},
+        {"land": "ravine", "opt": "sgd(learning_rate=1e999)"},
+        {"land": "ravine", "opt": "adam()", "steps": "-3"},
+        {"land": "ravine", "opt": "sgd()", "start": "nan,1"},
+        {"land": "ravine", "opt": "__import__('os').system('x')"},
+    ],
+)
+def test_a_bad_link_shows_a_message_and_the_default_race(query):
+    at = open_page(query)
+    assert not at.exception
+    assert any("could not be read" in w.value for w in at.warning)
+    assert shown_config(at) == PRESETS["zigzag"].config
+
+
+def test_odd_view_options_are_ignored():
+    query = PRESETS["zigzag"].config.to_query() | {"view": "<script>", "sx": "nan", "sn": "1e9"}
+    at = open_page(query)
+    assert not at.exception
+    assert shown_config(at) == PRESETS["zigzag"].config
+
+
+def test_a_diverging_run_is_reported_with_its_step():
+    config = RunConfig("ravine", (("sgd", {"learning_rate": 1.1}),), starts=((0.0, 2.0),), steps=60)
+    at = open_page(config.to_query())
+    assert not at.exception
+    assert any("diverged at step" in w.value for w in at.warning)
+
+
+def test_surface_view_and_basins_run():
+    at = open_page(PRESETS["himmelblau"].config.to_query())
+    at.radio(key="view").set_value("surface").run()
+    assert not at.exception
+    at.toggle(key="basins").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 4
