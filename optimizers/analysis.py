@@ -1,4 +1,4 @@
-"""Pure NumPy measures of finished runs: distance to the nearest minimum, which basin a run ends in."""
+"""Pure NumPy measures of finished runs: distance to the nearest minimum, basin reached."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Lecture presets: one click sets up a classic picture. Each is data: a RunConfig and a sentence."""
+"""Lecture presets: one click sets up a classic picture, as data: a RunConfig and a sentence."""
 
 import math
 from dataclasses import dataclass

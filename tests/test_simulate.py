@@ -228,8 +228,9 @@ def test_only_optimizers_flagged_noisy_get_the_noise():
 
 
 def test_endpoints_are_the_last_points_of_simulate():
-    config = RunConfig("himmelblau", (("adam", {"learning_rate": 0.1}), ("sgd", {"learning_rate": 0.05})),
-                       starts=((0.0, 0.0), (-3.0, -3.0), (4.0, 4.0)), steps=150)  # fmt: skip
+    optimizers = (("adam", {"learning_rate": 0.1}), ("sgd", {"learning_rate": 0.05}))
+    starts = ((0.0, 0.0), (-3.0, -3.0), (4.0, 4.0))
+    config = RunConfig("himmelblau", optimizers, starts=starts, steps=150)
     ends, run = endpoints(config), simulate(config)
     np.testing.assert_allclose(ends.points, run.points[:, :, -1], rtol=1e-6)
     np.testing.assert_allclose(ends.loss, run.loss[:, :, -1], rtol=1e-5, atol=1e-7)
