@@ -57,14 +57,14 @@ PRESETS = (
         title="Escaping a saddle",
         look_for="Started a hair off the ridge, plain SGD creeps away from the saddle, noise "
         "kicks it off sooner, Newton walks straight into the saddle and saddle-free Newton "
-        "escapes at once.",
+        "(damped, λ = 0.5) turns the ridge's negative curvature into a push away from it.",
         config=RunConfig(
             "saddle_escape",
             (
                 ("sgd", {"learning_rate": 0.1}),
                 ("sgd", {"learning_rate": 0.1}),
                 ("newton", {}),
-                ("saddle_free_newton", {}),
+                ("saddle_free_newton", {"damping": 0.5}),
             ),
             starts=((-1.5, 0.001),),
             steps=100,

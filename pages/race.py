@@ -38,6 +38,7 @@ LISTED = "listed"
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 DEFAULT = PRESETS["zigzag"].config
+NICE_MANTISSAS = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)
 ss = st.session_state
 
 
@@ -45,10 +46,11 @@ ss = st.session_state
 
 
 def log_options(lo: float, hi: float, current: float) -> list[float]:
-    """12 values a decade from lo to hi, 3 significant digits, plus the current value."""
-    count = round(12 * math.log10(hi / lo)) + 1
-    values = {float(f"{v:.3g}") for v in np.geomspace(lo, hi, count)}
-    return sorted(values | {float(current)})
+    """Round numbers about 10 a decade from lo to hi (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 ×
+    10^k: nearly even steps on a log axis), plus the current value."""
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    values = {float(f"{m * 10.0**k:.3g}") for k in decades for m in NICE_MANTISSAS}
+    return sorted({v for v in values if lo <= v <= hi} | {float(current)})
 
 
 def number(value: float) -> str:
@@ -261,7 +263,7 @@ st.title("Optimizer race")
 if "link_error" in ss:
     st.warning(
         f"This link could not be read: {ss.pop('link_error')} Showing the default race instead.",
-        icon="⚠️",
+        icon=":material/link_off:",
     )
 
 sidebar = st.sidebar
@@ -299,6 +301,9 @@ for slot in range(ss["n_opt"]):
         param_slider(box, h, hp_key(slot, key, h.name))
     box.checkbox("gets the gradient noise", key=f"noisy.{slot}")
     names.append(spec.name)
+noisy = [ss[f"noisy.{slot}"] for slot in range(ss["n_opt"])]
+if ss["noise"] > 0 and not all(noisy):
+    names = [f"{name} + noise" if on else name for name, on in zip(names, noisy, strict=True)]
 names = [f"{name} ({i + 1})" if names.count(name) > 1 else name for i, name in enumerate(names)]
 
 sidebar.subheader("Learning-rate schedule")
@@ -364,17 +369,19 @@ head.markdown(f"### {land.name}")
 head.caption(land.lesson)
 (x0, x1), (y0, y1) = land.domain
 head.caption(f"Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}]")
-formula.latex(f"f(x, y) = {land.latex}")
+formula.latex(land.latex)
 if ss.get("preset"):
     preset = PRESETS[ss["preset"]]
-    st.info(f"**{preset.title}.** {preset.look_for}", icon="👀")
+    st.info(f"**{preset.title}.** {preset.look_for}", icon=":material/visibility:")
 
 key_query = tuple(sorted(query.items()))
 trajectory = run(key_query)
 for i, name in enumerate(names):
     for s in np.flatnonzero(trajectory.diverged_at[i] >= 0)[:1]:
         k = trajectory.diverged_at[i, s]
-        st.warning(f"{name} diverged at step {k} (its path stops at its ✕).", icon="💥")
+        st.warning(
+            f"{name} diverged at step {k} (its path stops at its ✕).", icon=":material/error:"
+        )
 
 st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
 grid_bg = background(land.key)
@@ -417,7 +424,7 @@ for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=Tru
 
 st.subheader("Inspector")
 st.caption(
-    "At one step, the dashed arrow is −η∇f (where plain gradient descent would go) and the "
+    "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
     "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
 )
 ss.setdefault("inspect", 0)

@@ -1,0 +1,364 @@
+"""The race: every optimizer's paths growing on the landscape, as a Plotly animation.
+
+What plotly.js can do decides the design. Frames are played with `redraw: false`, the only way to
+keep 20+ frames a second; such a frame re-plots only the scatter traces it names and merges its
+data into them, it cannot hide a trace by `visible` (the old drawing stays), but it does apply a
+trace's `opacity`; and it deletes every non-scatter trace from the plot, so the landscape is a
+layout image (`background_image`) with an invisible scatter on top for hover and clicks.
+
+Sending the growing path whole in every frame costs ~F²/2 points. Instead each optimizer's path
+is cut into B chunks that sit in the base figure at full resolution; a frame shows the finished
+chunks through their opacity (1 or 0) and sends only a "growing" trace: the points from the
+current chunk's first step to the frame's step, all starts in one trace separated by NaN gaps.
+Heads, the growing trace and ✕ markers are sent in every frame. Chunk opacities are sent only in
+*key* frames, every ⌈F/60⌉-th frame; chunks start and end on key frames, so in between their
+state cannot change. The slider's steps point at key frames, so every jump lands on a frame that
+sets every trace; Play (from the current frame) walks frames in order, so the others only need
+what changed. Frame names carry a hash of the data: after the page reruns with a new figure, a
+stale "current frame" matches nothing and Play starts again from step 0. B is picked for each
+figure to minimise the estimated bytes (key frames × B toggles against growing points).
+
+The base figure shows the FINAL state: whole paths, heads at the last points, every ✕, and the
+slider at its last step, so a first paint or a screenshot shows the outcome; Play restarts from
+step 0 (or continues after a Pause).
+
+A diverged start's head disappears at its divergence step k and an ✕ marks where its path ends:
+at its last finite point, or, when that point lies outside the domain (runs are stopped at 10
+domain widths, so it nearly always does), where the path's last segment leaves the view.
+"""
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz import palette
+from viz.background import (
+    MAP_MARGIN,
+    Domain,
+    Grid,
+    apply_map_layout,
+    background_image,
+    hover_trace,
+    landmark_traces,
+    map_height,
+)
+
+KEY_FRAMES = 60
+TOGGLE_BYTES = 34
+POINT_BYTES = 10.7
+PLAY_SECONDS = 10.0
+FRAME_MS_RANGE = (40, 200)
+CONTROLS_MARGIN = 150
+NOW = {
+    "frame": {"duration": 0, "redraw": False},
+    "mode": "immediate",
+    "transition": {"duration": 0},
+}
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """Which step each frame shows, which frames are key frames, and where chunks begin.
+
+    `bounds` are key-frame indices, bounds[0] = 0 and bounds[-1] = F − 1; chunk c holds the steps
+    steps[bounds[c]] … steps[bounds[c + 1]] (each chunk repeats the previous chunk's last point,
+    so the line is unbroken).
+    """
+
+    steps: np.ndarray
+    key: np.ndarray
+    bounds: np.ndarray
+
+    def last_key(self, frame: int) -> int:
+        """The latest key frame at or before `frame`."""
+        keys = np.flatnonzero(self.key)
+        return int(keys[np.searchsorted(keys, frame, side="right") - 1])
+
+    def finished(self, frame: int) -> int:
+        """How many chunks are complete (shown) at a frame."""
+        return int(np.searchsorted(self.bounds[1:], frame, side="right"))
+
+    def mid_span(self, frame: int) -> tuple[int, int]:
+        """Steps of the mid trace: the current chunk's start to the latest key frame."""
+        key = self.last_key(frame)
+        return int(self.steps[self.bounds[self.finished(key)]]), int(self.steps[key])
+
+    def tip_span(self, frame: int) -> tuple[int, int]:
+        """Steps of the tip trace: the latest key frame to the frame itself."""
+        return int(self.steps[self.last_key(frame)]), int(self.steps[frame])
+
+
+def frame_plan(steps: int, starts: int, max_frames: int) -> FramePlan:
+    """Frames at evenly spaced steps (0 and the last always in), key frames, cheapest chunks.
+
+    Chunks end on every m-th key frame, with m minimising the bytes that depend on it: each key
+    frame sends B chunk opacities and the mid trace, which holds up to one chunk of points.
+    """
+    n = max(1, min(max_frames, steps + 1))
+    shown = np.round(np.linspace(0, steps, n)).astype(int)
+    index = np.arange(n)
+    key = (index % -(-n // KEY_FRAMES) == 0) | (index == n - 1)
+    key_frames = np.flatnonzero(key)
+    best = None
+    for every in range(1, len(key_frames) + 1):
+        bounds = np.unique(np.append(key_frames[::every], n - 1))
+        finished = np.searchsorted(bounds[1:], key_frames, side="right")
+        mid_points = shown[key_frames] - shown[bounds[finished]] + 1
+        cost = len(key_frames) * (len(bounds) - 1) * TOGGLE_BYTES
+        cost += POINT_BYTES * starts * mid_points.sum()
+        if best is None or cost < best[0]:
+            best = (cost, bounds)
+    return FramePlan(shown, key, best[1])
+
+
+def typed(values: np.ndarray) -> dict:
+    """A float32 array as Plotly's typed-array spec, which plotly.py passes through unvalidated
+    (validating thousands of small frame arrays would dominate the build time)."""
+    data = np.ascontiguousarray(values, dtype="<f4").tobytes()
+    return {"dtype": "f4", "bdata": base64.b64encode(data).decode()}
+
+
+def _polyline(paths: np.ndarray, first: int, last: int) -> dict:
+    """Steps first…last of every start as one line {x, y}, starts separated by NaN gaps."""
+    piece = paths[:, first : last + 1]
+    gap = np.full((piece.shape[0], 1, 2), np.nan)
+    joined = np.concatenate([piece, gap], axis=1).reshape(-1, 2)[:-1]
+    return dict(x=typed(joined[:, 0]), y=typed(joined[:, 1]))
+
+
+def _xy(values: np.ndarray) -> dict:
+    return dict(x=typed(values[:, 0]), y=typed(values[:, 1]))
+
+
+def exit_point(path: np.ndarray, last: int, domain: Domain) -> np.ndarray:
+    """Where a diverged path visibly ends: path[last] if inside the domain, else the point where
+    the last segment that crosses the domain leaves it (the domain's nearest point if none does).
+    """
+    (x0, x1), (y0, y1) = domain
+    low, high = np.array([x0, y0]), np.array([x1, y1])
+    point = path[last].astype(np.float64)
+    if np.all((low <= point) & (point <= high)):
+        return point
+    a = path[:last].astype(np.float64)
+    d = path[1 : last + 1].astype(np.float64) - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_low, t_high = (low - a) / d, (high - a) / d
+    flat = d == 0
+    inside = (low <= a) & (a <= high)
+    t_in = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t_low, t_high))
+    t_out = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t_low, t_high))
+    enter = np.maximum(t_in.max(axis=1, initial=-np.inf), 0.0)
+    leave = np.minimum(t_out.min(axis=1, initial=np.inf), 1.0)
+    crossing = np.flatnonzero(enter <= leave)
+    if not len(crossing):
+        return np.clip(point, low, high)
+    j = crossing[-1]
+    return a[j] + leave[j] * d[j]
+
+
+def _diverged_marks(points: np.ndarray, diverged_at: np.ndarray, domain: Domain) -> np.ndarray:
+    """[O, S, 2] ✕ positions, NaN for starts that never diverge."""
+    marks = np.full((*points.shape[:2], 2), np.nan)
+    for o, s in zip(*np.nonzero(diverged_at > 0), strict=True):
+        marks[o, s] = exit_point(points[o, s], int(diverged_at[o, s]) - 1, domain)
+    return marks
+
+
+def _diverged_by(since: np.ndarray, step: int) -> np.ndarray:
+    """[S] bool: which starts have diverged at or before `step` (since = diverged_at, −1 none)."""
+    return (since >= 0) & (step >= since)
+
+
+def _masked(values: np.ndarray, hide: np.ndarray) -> np.ndarray:
+    return np.where(hide[:, None], np.nan, values)
+
+
+def _token(names: list[str], points: np.ndarray, diverged_at: np.ndarray) -> str:
+    digest = hashlib.blake2b(digest_size=3)
+    for part in ("\n".join(names).encode(), points.tobytes(), diverged_at.tobytes()):
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _controls(frame_names: list[str], plan: FramePlan, height: int) -> dict:
+    """▶ Play / ❚❚ Pause and the step slider, under the x-axis title."""
+    plot_px = height - CONTROLS_MARGIN - MAP_MARGIN["t"]
+    below = -85 / plot_px
+    frame_ms = int(np.clip(PLAY_SECONDS * 1000 / len(plan.steps), *FRAME_MS_RANGE))
+    play = {
+        "frame": {"duration": frame_ms, "redraw": False},
+        "fromcurrent": True,
+        "mode": "immediate",
+        "transition": {"duration": 0},
+    }
+    buttons = dict(
+        type="buttons",
+        direction="left",
+        showactive=False,
+        x=0.0,
+        xanchor="left",
+        y=below,
+        yanchor="top",
+        pad=dict(t=0, r=10),
+        font=dict(size=palette.FONT_SIZE),
+        buttons=[
+            dict(label="▶ Play", method="animate", args=[None, play]),
+            dict(label="❚❚ Pause", method="animate", args=[[None], NOW]),
+        ],
+    )
+    slider = dict(
+        active=int(plan.key.sum()) - 1,
+        x=0.2,
+        len=0.8,
+        xanchor="left",
+        y=below + 20 / plot_px,
+        yanchor="top",
+        pad=dict(t=0, b=0),
+        ticklen=4,
+        minorticklen=0,
+        font=dict(color="rgba(0,0,0,0)", size=4),
+        currentvalue=dict(
+            prefix="step ",
+            xanchor="left",
+            font=dict(size=palette.TITLE_FONT_SIZE - 2, color="#2a3f5f"),
+        ),
+        steps=[
+            dict(method="animate", label=str(plan.steps[f]), args=[[frame_names[f]], NOW])
+            for f in np.flatnonzero(plan.key)
+        ],
+    )
+    return dict(updatemenus=[buttons], sliders=[slider])
+
+
+def race_figure(
+    grid: Grid,
+    names: list[str],
+    points: np.ndarray,
+    diverged_at: np.ndarray,
+    minima: list[tuple[float, float]],
+    saddles: list[tuple[float, float]],
+    domain: Domain,
+    max_frames: int = 300,
+    height: int | None = None,
+) -> go.Figure:
+    """The animated race of `points[opt, start, step, 2]` on the landscape (module docstring).
+
+    Trace 0 is the landscape's hover/click layer and is never in a frame. Then, per layer and
+    optimizer: chunks, mid traces, tip traces (which carry the legend entries), the landmarks,
+    the ✕ traces of optimizers that diverge, and the heads on top. Each optimizer's traces share
+    a legend group, so a legend click hides all of them. `height` defaults to one that suits
+    the domain's aspect ratio.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    diverged_at = np.asarray(diverged_at, dtype=int)
+    n_opt, n_starts, n_points, _ = points.shape
+    plan = frame_plan(n_points - 1, n_starts, max_frames)
+    marks = _diverged_marks(points, diverged_at, domain)
+    height = height or map_height(domain) + CONTROLS_MARGIN - MAP_MARGIN["b"]
+    token = _token(names, points, diverged_at)
+    frame_names = [f"{token}.{step}" for step in plan.steps]
+    final = len(plan.steps) - 1
+
+    def style(o: int) -> dict:
+        return dict(legendgroup=f"{o}:{names[o]}", showlegend=False, hoverinfo="skip")
+
+    def path(o: int, span: tuple[int, int], **extra) -> go.Scatter:
+        line = dict(color=palette.colour(o), width=palette.LINE_WIDTH)
+        return go.Scatter(
+            **_polyline(points[o], *span), mode="lines", line=line, **style(o) | extra
+        )
+
+    n_chunks = len(plan.bounds) - 1
+    traces = [hover_trace(grid)]
+    chunk_span = [
+        (plan.steps[plan.bounds[c]], plan.steps[plan.bounds[c + 1]]) for c in range(n_chunks)
+    ]
+    chunks = [[len(traces) + o * n_chunks + c for c in range(n_chunks)] for o in range(n_opt)]
+    traces += [path(o, chunk_span[c]) for o in range(n_opt) for c in range(n_chunks)]
+    mids = list(range(len(traces), len(traces) + n_opt))
+    traces += [path(o, plan.mid_span(final)) for o in range(n_opt)]
+    tips = list(range(len(traces), len(traces) + n_opt))
+    traces += [
+        path(o, plan.tip_span(final), name=name, showlegend=True, legendrank=o)
+        for o, name in enumerate(names)
+    ]
+    traces += landmark_traces(minima, saddles)
+    crosses = {}
+    for o in range(n_opt):
+        if np.any(diverged_at[o] >= 0):
+            crosses[o] = len(traces)
+            traces.append(_cross_trace(o, names[o], marks[o], diverged_at[o]) | style(o))
+    heads = list(range(len(traces), len(traces) + n_opt))
+    last = n_points - 1
+    traces += [
+        _head_trace(o, names[o], _masked(points[o, :, last], _diverged_by(diverged_at[o], last)))
+        | style(o)
+        for o in range(n_opt)
+    ]
+
+    frames = []
+    for f, step in enumerate(plan.steps):
+        data, indices = [], []
+        for o in range(n_opt):
+            diverged = _diverged_by(diverged_at[o], step)
+            data += [_polyline(points[o], *plan.tip_span(f))]
+            data += [_xy(_masked(points[o, :, step], diverged))]
+            indices += [tips[o], heads[o]]
+            if o in crosses:
+                data.append(_xy(_masked(marks[o], ~diverged)))
+                indices.append(crosses[o])
+        if plan.key[f]:
+            finished = plan.finished(f)
+            for o in range(n_opt):
+                data += [_polyline(points[o], *plan.mid_span(f))]
+                data += [dict(opacity=int(c < finished)) for c in range(n_chunks)]
+                indices += [mids[o], *chunks[o]]
+        frames.append(dict(name=frame_names[f], data=data, traces=indices))
+
+    fig = go.Figure(data=traces, frames=frames)
+    fig.add_layout_image(background_image(grid))
+    apply_map_layout(fig, domain, height)
+    fig.update_layout(margin=dict(b=CONTROLS_MARGIN), **_controls(frame_names, plan, height))
+    return fig
+
+
+def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:
+    """Where each start of optimizer o is now: large dots in its colour with a white rim."""
+    n_starts = len(positions)
+    start = "<br>start %{customdata}" if n_starts > 1 else ""
+    return dict(
+        type="scatter",
+        **_xy(positions),
+        mode="markers",
+        marker=dict(
+            symbol=palette.HEAD_SYMBOL,
+            size=palette.HEAD_SIZE,
+            color=palette.colour(o),
+            line=dict(color="white", width=2),
+        ),
+        customdata=np.arange(1, n_starts + 1, dtype=np.int32),
+        hovertemplate=f"<b>{name}</b>{start}<br>x=%{{x:.3f}}<br>y=%{{y:.3f}}<extra></extra>",
+        unselected=dict(marker=dict(opacity=1)),
+    )
+
+
+def _cross_trace(o: int, name: str, marks: np.ndarray, diverged_at: np.ndarray) -> dict:
+    """✕ where each diverged start of optimizer o ends, with 'diverged at step k' on hover."""
+    return dict(
+        type="scatter",
+        **_xy(marks),
+        mode="markers",
+        marker=dict(
+            symbol=palette.DIVERGED_SYMBOL,
+            size=palette.HEAD_SIZE + 3,
+            color=palette.colour(o),
+            line=dict(color="black", width=1.5),
+        ),
+        text=[f"diverged at step {k}" if k >= 0 else "" for k in diverged_at],
+        hovertemplate=f"<b>{name}</b><br>%{{text}}<extra></extra>",
+        unselected=dict(marker=dict(opacity=1)),
+        cliponaxis=False,
+    )
