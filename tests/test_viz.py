@@ -1,0 +1,167 @@
+"""The figure builders keep their promises: frames without background, fixed axes, ✕ at the
+divergence step, heads where the engine's points are, and a small enough payload."""
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import landscapes
+from landscapes.grid import evaluate_grid
+from optimizers.presets import CATALOG as PRESETS
+from optimizers.run_config import RunConfig
+from optimizers.simulate import simulate
+from viz import (
+    Grid,
+    basins_figure,
+    curves_figure,
+    inspector_figure,
+    inspector_rows,
+    race_figure,
+    surface_figure,
+)
+from viz.race import exit_point
+
+MEGABYTE = 1_000_000
+
+
+def grid_of(key: str) -> Grid:
+    land = landscapes.CATALOG[key]
+    xs, ys, values = evaluate_grid(land, 80)
+    return Grid(xs, ys, values, land.log_levels, min(f for _, f in land.minima))
+
+
+def race_of(config: RunConfig, names=None) -> tuple[go.Figure, object]:
+    land = landscapes.CATALOG[config.landscape]
+    run = simulate(config)
+    names = names or [key for key, _ in config.optimizers]
+    figure = race_figure(
+        grid_of(land.key),
+        names,
+        run.points,
+        run.diverged_at,
+        [p for p, _ in land.minima],
+        list(land.saddles),
+        land.domain,
+    )
+    return figure, run
+
+
+def decoded(values) -> np.ndarray:
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
+
+
+def long_race() -> RunConfig:
+    return PRESETS["zigzag"].config.replace(steps=1000)
+
+
+def test_a_long_race_has_at_most_300_frames_and_none_carries_the_landscape():
+    figure, _ = race_of(long_race())
+    assert 2 <= len(figure.frames) <= 300
+    for frame in figure.frames:
+        assert all(trace.type == "scatter" for trace in frame.data)
+        assert 0 not in frame.traces
+    assert len(figure.layout.images) == 1
+    assert not any(isinstance(trace, go.Heatmap | go.Contour) for trace in figure.data)
+
+
+def test_four_optimizers_over_1000_steps_send_under_a_megabyte():
+    figure, _ = race_of(long_race())
+    assert len(figure.to_json()) < MEGABYTE
+
+
+def test_axes_stay_on_the_domain():
+    figure, _ = race_of(long_race())
+    (x0, x1), (y0, y1) = landscapes.CATALOG["ravine"].domain
+    assert tuple(figure.layout.xaxis.range) == (x0, x1)
+    assert tuple(figure.layout.yaxis.range) == (y0, y1)
+    assert figure.layout.xaxis.autorange is False
+
+
+def test_frame_heads_sit_on_the_engine_points_at_the_frame_step():
+    config = PRESETS["himmelblau"].config
+    figure, run = race_of(config)
+    head_traces = [i for i, t in enumerate(figure.data) if t.marker.symbol == "circle"]
+    assert len(head_traces) == len(config.optimizers)
+    for frame in figure.frames[:: max(1, len(figure.frames) // 7)]:
+        step = int(frame.name.split(".")[1])
+        for o, trace in enumerate(head_traces):
+            data = frame.data[list(frame.traces).index(trace)]
+            np.testing.assert_allclose(decoded(data.x), run.points[o, :, step, 0], atol=1e-5)
+            np.testing.assert_allclose(decoded(data.y), run.points[o, :, step, 1], atol=1e-5)
+
+
+def test_a_diverged_run_ends_in_a_cross_labelled_with_its_step():
+    config = RunConfig("ravine", (("sgd", {"learning_rate": 1.5}),), ((-7.0, 2.0),), steps=80)
+    figure, run = race_of(config)
+    k = int(run.diverged_at[0, 0])
+    assert k > 0
+    crosses = [t for t in figure.data if t.marker.symbol == "x"]
+    assert len(crosses) == 1
+    assert list(crosses[0].text) == [f"diverged at step {k}"]
+    (x0, x1), (y0, y1) = config_domain = landscapes.CATALOG["ravine"].domain
+    x, y = decoded(crosses[0].x)[0], decoded(crosses[0].y)[0]
+    assert x0 <= x <= x1 and y0 <= y <= y1, config_domain
+
+
+def test_exit_point_is_where_the_last_segment_leaves_the_domain():
+    path = np.array([[0.0, 0.0], [0.5, 0.0], [3.0, 0.0]])
+    np.testing.assert_allclose(exit_point(path, 2, ((-1, 1), (-1, 1))), [1.0, 0.0])
+    np.testing.assert_allclose(exit_point(path, 1, ((-1, 1), (-1, 1))), [0.5, 0.0])
+
+
+def test_curves_have_four_panels_with_log_loss_and_one_legend_entry_per_optimizer():
+    config = PRESETS["zigzag"].config
+    run = simulate(config)
+    names = ["SGD", "Momentum", "AdaGrad", "Adam"]
+    figure = curves_figure(
+        names,
+        run.loss,
+        np.linalg.norm(run.points, axis=-1),
+        run.lr,
+        np.linalg.norm(run.grads, axis=-1),
+        run.diverged_at,
+        0.0,
+    )
+    assert [t.name for t in figure.data if t.showlegend] == names
+    assert figure.layout.yaxis.type == "log"
+    assert figure.layout.yaxis3.type == "log"
+    assert len(figure.layout.annotations) == 4
+
+
+def test_surface_and_inspector_build_for_a_log_landscape():
+    config = PRESETS["rosenbrock"].config
+    run = simulate(config)
+    grid = grid_of("rosenbrock")
+    names = [key for key, _ in config.optimizers]
+    surface = surface_figure(grid, names, run.points, run.loss)
+    assert isinstance(surface.data[0], go.Surface)
+    assert np.all(np.isfinite(surface.data[0].z))
+    heads = run.points[:, 0, 5]
+    inspector = inspector_figure(
+        grid, names, heads, -run.lr[:, 5, None] * run.grads[:, 0, 5], run.updates[:, 0, 5],
+        landscapes.CATALOG["rosenbrock"].domain,
+    )  # fmt: skip
+    (x0, x1), (y0, y1) = inspector.layout.xaxis.range, inspector.layout.yaxis.range
+    assert np.all((x0 <= heads[:, 0]) & (heads[:, 0] <= x1))
+    assert np.all((y0 <= heads[:, 1]) & (heads[:, 1] <= y1))
+
+
+def test_inspector_rows_give_the_effective_rate():
+    rows = inspector_rows(["SGD", "flat"], np.array([2.0, 0.0]), np.array([0.5, 0.1]))
+    assert rows[0]["‖Δx‖ / ‖∇f‖"] == "0.25"
+    assert rows[1]["‖Δx‖ / ‖∇f‖"] == "nan"
+
+
+@pytest.mark.parametrize("labels", [[[0, 1], [-1, -2]], [[0, 0], [0, 0]]])
+def test_basins_legend_lists_only_the_outcomes_present(labels):
+    labels = np.array(labels)
+    figure = basins_figure(
+        np.array([0.0, 1.0]), np.array([0.0, 1.0]), labels,
+        [(0.0, 0.0), (1.0, 1.0)], ((0, 1), (0, 1)), "basins",
+    )  # fmt: skip
+    legend = [t.name for t in figure.data if t.type == "scatter" and t.showlegend is not False]
+    assert len(legend) == len(np.unique(labels))
