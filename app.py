@@ -9,6 +9,7 @@ st.set_page_config(page_title="OptiScape", page_icon="⛰️", layout="wide")
 page = st.navigation(
     [
         st.Page("pages/race.py", title="Optimizer race", icon=":material/sprint:", default=True),
+        st.Page("pages/learning_rate.py", title="Learning-rate lab", icon=":material/speed:"),
     ]
 )
 page.run()

@@ -4,6 +4,9 @@ Formulas, minima and domains follow Surjanovic & Bingham's Virtual Library of Si
 Experiments. Published minima were refined to 9+ digits with Newton's method in float64, and the
 saddles of the classic functions were found the same way. Some domains are narrower than the
 standard ones so that the interesting part of the surface fills the picture.
+
+The last three records (`warmup_trap`, `sharp_flat`, `cliff`) are built for the learning-rate
+lessons in `optimizers.lr_lessons`; their docstrings give the curvatures those lessons rely on.
 """
 
 import jax
@@ -110,6 +113,49 @@ def matyas(p: jax.Array) -> jax.Array:
 def mccormick(p: jax.Array) -> jax.Array:
     x, y = p[0], p[1]
     return jnp.sin(x + y) + (x - y) ** 2 - 1.5 * x + 2.5 * y + 1.0
+
+
+def warmup_trap(p: jax.Array) -> jax.Array:
+    r"""A funnel that is sharp where runs start and flat at its minimum, inside a plateau.
+
+    f = 1 − exp(−q), q = x²/18 + ½ e^{−3x/2} y². Across the floor y = 0 the curvature is
+    e^{−q} e^{−3x/2}: about 30 at x = −2.5 and 1 at the minimum (0, 0), so gradient descent is
+    stable at the minimum for η < 2 but near the start only for η ≲ 2/30. Away from the funnel
+    f → 1 and ∇f → 0, a plateau that a point thrown out by a too-large step never leaves.
+    Warmup keeps η_t below the local limit 2/λ(x_t) while the run reaches flatter ground
+    (Goyal et al. 2017; Gilmer et al. 2022, "A Loss Curvature Perspective on Training
+    Instability in Deep Learning").
+    """
+    x, y = p[0], p[1]
+    return 1.0 - jnp.exp(-(x**2) / 18.0 - 0.5 * jnp.exp(-1.5 * x) * y**2)
+
+
+def sharp_flat(p: jax.Array) -> jax.Array:
+    r"""A wide bowl and a narrow pit of the same depth: f = ½‖p − a‖² (1 − exp(−‖p − b‖²/2w²)).
+
+    a = (−1, 0), b = (1, 0), w = 0.2, so f(a) = f(b) = 0 exactly. The Hessian is (1 − e^{−50}) I
+    at the flat minimum a and ½‖b − a‖²/w² I = 50 I at the sharp one b. Gradient descent can only
+    settle at a minimum whose largest curvature λ satisfies ηλ < 2 (Wu, Ma & E 2018, "How SGD
+    selects the global minima"), so for 0.04 < η < 2 the pit repels and the bowl holds: large or
+    cyclic rates (Smith 2017; Loshchilov & Hutter 2017) prefer flat minima, the picture behind
+    Keskar et al. 2017, "On Large-Batch Training for Deep Learning".
+    """
+    x, y = p[0], p[1]
+    bowl = 0.5 * ((x + 1.0) ** 2 + y**2)
+    return bowl * (1.0 - jnp.exp(-((x - 1.0) ** 2 + y**2) / 0.08))
+
+
+def cliff(p: jax.Array) -> jax.Array:
+    r"""A gentle valley below a cliff: f = (x − 2)²/8 + y²/2 + 100 σ(−10x), σ the logistic.
+
+    For x < 0 a plateau 100 high drops over a face about 0.5 wide, where |∂f/∂x| reaches
+    100 · 10/4 = 250 against ≤ 1.5 in the valley: the "walls" of recurrent nets' loss surfaces
+    (Pascanu, Mikolov & Bengio 2013, "On the difficulty of training recurrent neural networks";
+    Goodfellow et al. 2016, §8.2.4). One gradient step from the face travels η · 250; clipping
+    the gradient's norm to c bounds it by η c.
+    """
+    x, y = p[0], p[1]
+    return (x - 2.0) ** 2 / 8.0 + y**2 / 2.0 + 100.0 * jax.nn.sigmoid(-10.0 * x)
 
 
 LANDSCAPES: tuple[Landscape, ...] = (
@@ -405,6 +451,55 @@ LANDSCAPES: tuple[Landscape, ...] = (
             "A sine wave laid across a tilted trough splits it into a global and a local "
             "basin, so whether an optimizer finds the better one depends on which side of the "
             "saddle between them it starts."
+        ),
+    ),
+    Landscape(
+        key="warmup_trap",
+        name="Warmup trap",
+        fn=warmup_trap,
+        latex=r"f(x, y) = 1 - \exp\left(-\frac{x^2}{18} - \frac{y^2}{2}\, e^{-3x/2}\right)",
+        domain=((-3.5, 2.5), (-3.5, 3.5)),
+        minima=(((0.0, 0.0), 0.0),),
+        default_start=(-2.5, 0.1),
+        lesson=(
+            "The funnel's neck is 30× more sharply curved than its mouth, so a full-size first "
+            "step from the neck overshoots onto the flat plateau and stays there, while a rate "
+            "warmed up from zero lets the run reach the wide mouth before its steps grow."
+        ),
+    ),
+    Landscape(
+        key="sharp_flat",
+        name="Sharp and flat minima",
+        fn=sharp_flat,
+        latex=(
+            r"f(x, y) = \tfrac{1}{2}\left((x + 1)^2 + y^2\right)"
+            r"\left(1 - e^{-\left((x - 1)^2 + y^2\right) / 0.08}\right)"
+        ),
+        domain=((-3.0, 3.0), (-2.0, 2.0)),
+        minima=(((-1.0, 0.0), 0.0), ((1.0, 0.0), 0.0)),
+        default_start=(1.2, 0.2),
+        saddles=((0.577274635484, 0.0),),
+        log_levels=True,
+        lesson=(
+            "Two minima of equal depth, a pit 50× more sharply curved than the wide bowl beside "
+            "it, and gradient descent can only settle where its rate times the curvature is "
+            "below 2, so a small rate stays in the pit while a large or cyclic rate leaves it "
+            "for the bowl."
+        ),
+    ),
+    Landscape(
+        key="cliff",
+        name="Cliff",
+        fn=cliff,
+        latex=r"f(x, y) = \frac{(x - 2)^2}{8} + \frac{y^2}{2} + \frac{100}{1 + e^{10x}}",
+        domain=((-4.0, 4.0), (-3.0, 3.0)),
+        minima=(((2.000008243935, 0.0), 2.061068658e-07),),
+        default_start=(-0.1, 1.5),
+        log_levels=True,
+        lesson=(
+            "On the cliff's face the gradient is a hundred times steeper than in the valley "
+            "below, so one unclipped step from the brink flies far off the map while a "
+            "clipped step walks down the face."
         ),
     ),
 )

@@ -18,6 +18,8 @@ from optimizers.presets import grid, ring
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints, simulate
+from ui.navigation import run_through_app
+from ui.sliders import log_options, number, param_slider
 from viz import (
     Grid,
     basins_figure,
@@ -38,36 +40,7 @@ LISTED = "listed"
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 DEFAULT = PRESETS["zigzag"].config
-NICE_MANTISSAS = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)
 ss = st.session_state
-
-
-# --- slider helpers ----------------------------------------------------------------------------
-
-
-def log_options(lo: float, hi: float, current: float) -> list[float]:
-    """Round numbers about 10 a decade from lo to hi (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 ×
-    10^k: nearly even steps on a log axis), plus the current value."""
-    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
-    values = {float(f"{m * 10.0**k:.3g}") for k in decades for m in NICE_MANTISSAS}
-    return sorted({v for v in values if lo <= v <= hi} | {float(current)})
-
-
-def number(value: float) -> str:
-    return f"{value:.4g}"
-
-
-def param_slider(container, h, key: str):
-    """One slider for a Hyperparam: a log slider where the spec says so."""
-    ss.setdefault(key, float(h.default))
-    label = h.name.replace("_", " ")
-    if h.log:
-        options = log_options(h.min, h.max, ss[key])
-        return container.select_slider(label, options, key=key, format_func=number, help=h.help)
-    step = (h.max - h.min) / 1000 if h.max - h.min <= 1 else (h.max - h.min) / 200
-    return container.slider(
-        label, float(h.min), float(h.max), key=key, step=step, format="%.4g", help=h.help
-    )
 
 
 # --- state <-> config ---------------------------------------------------------------------------
@@ -256,6 +229,7 @@ def basins(query: tuple[tuple[str, str], ...], slot: int):
 
 # --- the page -----------------------------------------------------------------------------------
 
+run_through_app()
 if "loaded" not in ss:
     first_load()
 

@@ -296,3 +296,36 @@ def test_gradient_matches_finite_difference(land: Landscape):
         np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-6 * scale)
 
     check()
+
+
+def _hessian(key: str, xy) -> np.ndarray:
+    return np.asarray(jax.hessian(CATALOG[key].fn)(_point(xy)))
+
+
+def test_sharp_flat_minima_have_equal_depth_and_curvatures_1_and_50():
+    land = CATALOG["sharp_flat"]
+    assert [f for _, f in land.minima] == [0.0, 0.0]
+    np.testing.assert_allclose(_hessian("sharp_flat", (-1.0, 0.0)), np.eye(2), rtol=1e-6)
+    np.testing.assert_allclose(_hessian("sharp_flat", (1.0, 0.0)), 50.0 * np.eye(2), rtol=1e-5)
+
+
+def test_warmup_trap_is_sharp_at_the_neck_flat_at_the_minimum_and_a_plateau_outside():
+    minimum = _hessian("warmup_trap", (0.0, 0.0))
+    np.testing.assert_allclose(minimum, np.diag([1 / 9, 1.0]), rtol=1e-6)
+    neck = _hessian("warmup_trap", (-2.5, 0.0))[1, 1]
+    assert neck == pytest.approx(math.exp(3.75 - 6.25 / 18), rel=1e-5)
+    assert 29 < neck < 31
+    land = CATALOG["warmup_trap"]
+    for xy in [(-2.0, 3.0), (-3.0, -1.0), (-1.0, -3.5)]:
+        assert float(land.fn(_point(xy))) == pytest.approx(1.0, abs=1e-6)
+        assert float(jnp.linalg.norm(jax.grad(land.fn)(_point(xy)))) < 1e-6
+
+
+def test_cliff_face_is_250_times_steeper_than_the_valley():
+    grad = jax.grad(CATALOG["cliff"].fn)
+    np.testing.assert_allclose(np.asarray(grad(_point((0.0, 0.0)))), [-0.5 - 250.0, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(grad(_point((4.0, 1.0)))), [0.5, 1.0], rtol=1e-6)
+    ((x, y), f), *_ = CATALOG["cliff"].minima
+    assert y == 0.0
+    assert x - 2.0 == pytest.approx(4 * 100 * 10 * math.exp(-20.0), rel=1e-3)
+    assert f == pytest.approx(100 * math.exp(-20.0), rel=1e-3)

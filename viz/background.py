@@ -304,7 +304,7 @@ def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) 
     Equal scales make a round bowl look round; a domain more than 3× wider than tall (or the
     reverse) would become a sliver, so it keeps free scales. Clicks reach the page through
     `st.plotly_chart(on_select="rerun")` in zoom mode too; `uirevision` keeps a zoom across
-    reruns and a double click returns to the domain.
+    reruns on the same domain, and a double click returns to the domain.
     """
     (x0, x1), (y0, y1) = domain
     xaxis = axis_style("x") | dict(range=[x0, x1], autorange=False, constrain="domain")
@@ -317,7 +317,7 @@ def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) 
     fig.update_layout(
         xaxis=xaxis,
         yaxis=yaxis,
-        uirevision="map",
+        uirevision=f"map {domain}",
         hovermode="closest",
         hoverdistance=30,
         dragmode="zoom",

@@ -1,0 +1,1 @@
+"""Custom Streamlit components, for what `st.plotly_chart` cannot do."""

@@ -1,0 +1,1 @@
+"""Streamlit widget helpers shared by the pages."""
