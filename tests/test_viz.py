@@ -21,6 +21,7 @@ from viz import (
     race_figure,
     surface_figure,
 )
+from viz.lr_lab import divergence_edge, linked_figure, regions
 from viz.race import exit_point
 
 MEGABYTE = 1_000_000
@@ -165,3 +166,33 @@ def test_basins_legend_lists_only_the_outcomes_present(labels):
     )  # fmt: skip
     legend = [t.name for t in figure.data if t.type == "scatter" and t.showlegend is not False]
     assert len(legend) == len(np.unique(labels))
+
+
+def test_lr_range_regions_split_the_rate_axis_at_the_best_rates_and_the_edge():
+    rates = np.geomspace(1e-3, 10, 9)
+    final_gap = np.array([1.0, 0.5, 0.1, 0.01, 0.005, 0.2, 0.0, 0.0, 0.0])
+    diverged = np.array([False] * 6 + [True] * 3)
+    assert divergence_edge(rates, diverged) == pytest.approx(rates[6])
+    found = regions(rates, final_gap, diverged)
+    assert found["too small"] == pytest.approx((rates[0], rates[3]))
+    assert found["just right"] == pytest.approx((rates[3], rates[4]))
+    assert found["diverges"] == pytest.approx((rates[6], rates[8]))
+
+
+def test_no_edge_when_the_largest_rate_is_stable():
+    assert divergence_edge(np.array([0.1, 1.0]), np.array([True, False])) is None
+
+
+def test_linked_figure_lists_a_marker_per_run_and_view_with_every_step():
+    config = PRESETS["zigzag"].config
+    run = simulate(config)
+    labels = ["a", "b", "c", "d"]
+    figure, markers = linked_figure(
+        grid_of("ravine"), labels, run.points[:, 0], run.loss[:, 0], run.lr, run.diverged_at[:, 0],
+        [(0.0, 0.0)], landscapes.CATALOG["ravine"].domain,
+    )  # fmt: skip
+    assert len(markers) == 3 * len(labels)
+    head = markers[0]
+    assert figure.data[head["trace"]].mode == "markers"
+    np.testing.assert_allclose(head["x"], run.points[0, 0, :, 0], atol=1e-5)
+    assert len(markers[1]["x"]) == config.steps

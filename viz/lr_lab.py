@@ -70,7 +70,7 @@ def linked_figure(
                 mode="lines",
                 name=label,
                 hovertemplate=hover + "<br>x=%{x:.3f}, y=%{y:.3f}<extra></extra>",
-                **common | dict(line=dict(color=colour, width=palette.LINE_WIDTH)),
+                **common | dict(line=dict(color=colour, width=palette.THIN_LINE_WIDTH)),
             ),
             row=1,
             col=1,
@@ -157,7 +157,9 @@ def linked_figure(
     fig.update_xaxes(axis_style("step") | dict(showgrid=True), row=2, col=2)
     fig.update_yaxes(axis_style("") | dict(showgrid=True, rangemode="tozero"), row=2, col=1)
     fig.update_yaxes(
-        axis_style("") | dict(showgrid=True, type="log", exponentformat="power"), row=2, col=2
+        axis_style("") | dict(showgrid=True, type="log", exponentformat="power", dtick=1),
+        row=2,
+        col=2,
     )
     fig.update_annotations(selector=dict(text="learning rate η·s(t)"), font=dict(size=17))
     fig.update_annotations(selector=dict(text="f − f*"), font=dict(size=17))
