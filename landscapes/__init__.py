@@ -2,5 +2,6 @@
 
 from landscapes.catalog import CATALOG
 from landscapes.landscape import Landscape
+from landscapes.lookup import lookup
 
-__all__ = ["CATALOG", "Landscape"]
+__all__ = ["CATALOG", "Landscape", "lookup"]

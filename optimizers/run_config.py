@@ -98,10 +98,7 @@ class RunConfig:
     noisy: tuple[bool, ...] = ()
 
     def __post_init__(self):
-        if self.landscape not in landscapes.CATALOG:
-            names = ", ".join(landscapes.CATALOG)
-            raise ValueError(f"Unknown landscape {self.landscape!r}. Choose one of: {names}.")
-        land = landscapes.CATALOG[self.landscape]
+        land = landscapes.lookup(self.landscape)
         if not 1 <= len(self.optimizers) <= MAX_OPTIMIZERS:
             raise ValueError(f"Pick between 1 and {MAX_OPTIMIZERS} optimizers.")
         optimizers = tuple(_checked_optimizer(key, hp) for key, hp in self.optimizers)

@@ -89,7 +89,7 @@ def _inputs(config: RunConfig) -> dict:
 def _structure(config: RunConfig) -> tuple:
     schedule_key = config.schedule[0] if config.schedule else None
     keys = tuple(key for key, _ in config.optimizers)
-    return landscapes.CATALOG[config.landscape], keys, schedule_key, config.steps
+    return landscapes.lookup(config.landscape), keys, schedule_key, config.steps
 
 
 def _divergence_bound(land) -> tuple[jax.Array, float]:

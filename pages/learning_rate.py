@@ -18,6 +18,7 @@ from optimizers.lr_lessons import CATALOG as LESSONS
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import simulate, sweep
+from ui.landscape_picker import landscape_picker, set_landscape
 from ui.navigation import run_through_app
 from ui.sliders import log_options, number, param_slider
 from viz import Grid, colour
@@ -43,7 +44,7 @@ def run_key(i: int, name: str) -> str:
 def load_runs(configs: list[RunConfig]) -> None:
     """Set every widget from a list of single-optimizer configs sharing landscape and start."""
     first = configs[0]
-    ss["lab.land"] = first.landscape
+    set_landscape("lab.", first.landscape)
     ss["lab.sx"], ss["lab.sy"] = first.starts[0]
     ss["lab.steps"] = first.steps
     ss["lab.noise"] = first.noise_std
@@ -121,6 +122,10 @@ def from_link(query: dict[str, str]) -> list[RunConfig]:
     return configs
 
 
+def start_at_default() -> None:
+    ss["lab.sx"], ss["lab.sy"] = landscapes.lookup(ss["lab.land"]).default_start
+
+
 def apply_lesson(key: str) -> None:
     load_runs([run.config for run in LESSONS[key].runs])
     ss["lab.lesson"] = key
@@ -168,7 +173,7 @@ def labels_for(configs: list[RunConfig]) -> list[str]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def background(landscape_key: str) -> Grid:
-    land = landscapes.CATALOG[landscape_key]
+    land = landscapes.lookup(landscape_key)
     xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
     floor = min([f for _, f in land.minima] + [float(values.min())])
     return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
@@ -215,13 +220,7 @@ for lesson in LESSONS.values():
     )
 
 sidebar.subheader("Shared by every run")
-sidebar.selectbox(
-    "Landscape",
-    list(landscapes.CATALOG),
-    key="lab.land",
-    format_func=lambda k: landscapes.CATALOG[k].name,
-)
-land = landscapes.CATALOG[ss["lab.land"]]
+land = landscape_picker(sidebar, "lab.", start_at_default)
 (x0, x1), (y0, y1) = land.domain
 ss["lab.sx"] = float(min(max(ss["lab.sx"], x0), x1))
 ss["lab.sy"] = float(min(max(ss["lab.sy"], y0), y1))

@@ -18,6 +18,7 @@ from optimizers.presets import grid, ring
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints, simulate
+from ui.landscape_picker import landscape_picker, set_landscape
 from ui.navigation import run_through_app
 from ui.sliders import log_options, number, param_slider
 from viz import (
@@ -52,8 +53,8 @@ def hp_key(slot: int, optimizer: str, name: str) -> str:
 
 def load_state(config: RunConfig, view: dict[str, str]) -> None:
     """Set every widget from a config and view options (a link, a preset or the defaults)."""
-    land = landscapes.CATALOG[config.landscape]
-    ss["land"] = config.landscape
+    land = landscapes.lookup(config.landscape)
+    set_landscape("", config.landscape)
     ss["n_opt"] = len(config.optimizers)
     for slot, ((key, hp), noisy) in enumerate(zip(config.optimizers, config.noisy, strict=True)):
         ss[f"opt.{slot}"] = key
@@ -142,7 +143,7 @@ def apply_preset(key: str) -> None:
 
 
 def reset_start() -> None:
-    land = landscapes.CATALOG[ss["land"]]
+    land = landscapes.lookup(ss["land"])
     ss["sx"], ss["sy"] = land.default_start
     (x0, x1), _ = land.domain
     ss["sr"] = 0.15 * (x1 - x0)
@@ -155,7 +156,7 @@ def start_from_click() -> None:
     points = ss["race_chart"].selection.points
     if not points:
         return
-    land = landscapes.CATALOG[ss["land"]]
+    land = landscapes.lookup(ss["land"])
     (x0, x1), (y0, y1) = land.domain
     ss["sx"] = float(min(max(points[0]["x"], x0), x1))
     ss["sy"] = float(min(max(points[0]["y"], y0), y1))
@@ -182,7 +183,7 @@ def first_load() -> None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def background(landscape_key: str) -> Grid:
-    land = landscapes.CATALOG[landscape_key]
+    land = landscapes.lookup(landscape_key)
     xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
     floor = min([f for _, f in land.minima] + [float(values.min())])
     return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
@@ -196,7 +197,7 @@ def run(query: tuple[tuple[str, str], ...]):
 @st.cache_data(max_entries=32, show_spinner=False)
 def race(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
     config = RunConfig.from_query(dict(query))
-    land = landscapes.CATALOG[config.landscape]
+    land = landscapes.lookup(config.landscape)
     trajectory = run(query)
     return race_figure(
         background(land.key),
@@ -212,7 +213,7 @@ def race(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
 @st.cache_data(max_entries=16, show_spinner=False)
 def basins(query: tuple[tuple[str, str], ...], slot: int):
     config = RunConfig.from_query(dict(query))
-    land = landscapes.CATALOG[config.landscape]
+    land = landscapes.lookup(config.landscape)
     (x0, x1), (y0, y1) = land.domain
     xs = np.linspace(x0, x1, BASIN_RESOLUTION)
     ys = np.linspace(y0, y1, BASIN_RESOLUTION)
@@ -249,15 +250,7 @@ for preset in PRESETS.values():
     )  # fmt: skip
 
 sidebar.subheader("Landscape")
-sidebar.selectbox(
-    "Landscape",
-    list(landscapes.CATALOG),
-    key="land",
-    format_func=lambda key: landscapes.CATALOG[key].name,
-    on_change=reset_start,
-    label_visibility="collapsed",
-)
-land = landscapes.CATALOG[ss["land"]]
+land = landscape_picker(sidebar, "", reset_start)
 
 sidebar.subheader("Optimizers")
 sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
