@@ -194,7 +194,9 @@ def run(query: tuple[tuple[str, str], ...]):
     return simulate(RunConfig.from_query(dict(query)))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Figures are cached as objects (cache_resource): unpickling a go.Figure from cache_data re-runs
+# Plotly's validation, which costs nearly as much as building it. The pages never mutate them.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def race(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
     config = RunConfig.from_query(dict(query))
     land = landscapes.lookup(config.landscape)
@@ -208,6 +210,53 @@ def race(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
         list(land.saddles),
         land.domain,
     )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curves(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
+    config = RunConfig.from_query(dict(query))
+    land = landscapes.lookup(config.landscape)
+    trajectory = run(query)
+    minima = np.array([p for p, _ in land.minima]).reshape(-1, 2)
+    return curves_figure(
+        list(names),
+        trajectory.loss,
+        distance_to_nearest(trajectory.points, minima),
+        trajectory.lr,
+        np.linalg.norm(trajectory.grads, axis=-1),
+        trajectory.diverged_at,
+        background(land.key).minimum,
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def surface(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
+    config = RunConfig.from_query(dict(query))
+    trajectory = run(query)
+    return surface_figure(
+        background(config.landscape), list(names), trajectory.points, trajectory.loss
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def inspector(query: tuple[tuple[str, str], ...], names: tuple[str, ...], k: int):
+    """The inspector's figure and table at step k, for the first start."""
+    config = RunConfig.from_query(dict(query))
+    land = landscapes.lookup(config.landscape)
+    trajectory = run(query)
+    grads, updates = trajectory.grads[:, 0, k], trajectory.updates[:, 0, k]
+    figure = inspector_figure(
+        background(land.key),
+        list(names),
+        trajectory.points[:, 0, k],
+        -trajectory.lr[:, k, None] * grads,
+        updates,
+        land.domain,
+    )
+    rows = inspector_rows(
+        list(names), np.linalg.norm(grads, axis=-1), np.linalg.norm(updates, axis=-1)
+    )
+    return figure, rows
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -351,7 +400,6 @@ for i, name in enumerate(names):
         )
 
 st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
-grid_bg = background(land.key)
 if ss["view"] == "race":
     st.plotly_chart(
         race(key_query, tuple(names)),
@@ -361,24 +409,9 @@ if ss["view"] == "race":
         config={"displayModeBar": False},
     )
 else:
-    st.plotly_chart(
-        surface_figure(grid_bg, names, trajectory.points, trajectory.loss),
-        config={"displaylogo": False},
-    )
+    st.plotly_chart(surface(key_query, tuple(names)), config={"displaylogo": False})
 
-minima = np.array([p for p, _ in land.minima]).reshape(-1, 2)
-st.plotly_chart(
-    curves_figure(
-        names,
-        trajectory.loss,
-        distance_to_nearest(trajectory.points, minima),
-        trajectory.lr,
-        np.linalg.norm(trajectory.grads, axis=-1),
-        trajectory.diverged_at,
-        grid_bg.minimum,
-    ),
-    config={"displayModeBar": False},
-)
+st.plotly_chart(curves(key_query, tuple(names)), config={"displayModeBar": False})
 
 st.subheader("Update rules")
 for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=True)):
@@ -389,32 +422,25 @@ for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=Tru
     )
     rule.latex(OPTIMIZERS[key].latex)
 
-st.subheader("Inspector")
-st.caption(
-    "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
-    "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
-)
-ss.setdefault("inspect", 0)
-ss["inspect"] = min(ss["inspect"], config.steps - 1)
-k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
-grads = trajectory.grads[:, 0, k]
-updates = trajectory.updates[:, 0, k]
-look, table = st.columns([3, 2])
-look.plotly_chart(
-    inspector_figure(
-        grid_bg,
-        names,
-        trajectory.points[:, 0, k],
-        -trajectory.lr[:, k, None] * grads,
-        updates,
-        land.domain,
-    ),
-    config={"displayModeBar": False},
-)
-table.dataframe(
-    inspector_rows(names, np.linalg.norm(grads, axis=-1), np.linalg.norm(updates, axis=-1)),
-    hide_index=True,
-)
+
+@st.fragment
+def inspector_section() -> None:
+    """The inspector reruns on its own when its step slider moves."""
+    st.subheader("Inspector")
+    st.caption(
+        "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
+        "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
+    )
+    ss.setdefault("inspect", 0)
+    ss["inspect"] = min(ss["inspect"], config.steps - 1)
+    k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
+    figure, rows = inspector(key_query, tuple(names), k)
+    look, table = st.columns([3, 2])
+    look.plotly_chart(figure, config={"displayModeBar": False})
+    table.dataframe(rows, hide_index=True)
+
+
+inspector_section()
 
 st.subheader("Basins of attraction")
 st.toggle("Show which minimum each start reaches", key="basins")
@@ -427,7 +453,7 @@ if ss["basins"]:
     xs, ys, labels = basins(key_query, slot)
     st.plotly_chart(
         basins_figure(
-            xs, ys, labels, [tuple(m) for m in minima], land.domain,
+            xs, ys, labels, [p for p, _ in land.minima], land.domain,
             f"{names[slot]} from {BASIN_RESOLUTION} × {BASIN_RESOLUTION} starts, "
             f"{config.steps} steps",
         ),

@@ -1,0 +1,740 @@
+"""The race page's size and speed, measured in one run: `python -m benchmarks.page` prints a
+Markdown table.
+
+Figure sizes (target: 4 optimizers × 1000 steps under 1 MB): `viz.race_figure` built exactly as
+pages/race.py's `race()` builds it, measured as what `st.plotly_chart` sends
+(`plotly.io.to_json(fig.to_dict(), validate=False)`, which here equals `fig.to_json()`).
+
+Where a rerun's time goes, without a browser: the Python figure work of one rerun of the page
+(`race()` as a st.cache_data hit, i.e. a pickle round trip, or a miss, i.e. a build and a
+pickle; `curves_figure`; `inspector_figure`; the three figures serialised as st.plotly_chart
+does), and `Plotly.newPlot` of the same three figures alone on a blank page in Chromium (the
+plotly.js shipped with plotly.py).
+
+Slider → redraw (target: p50 < 300 ms on this 2-core machine): a real `streamlit run app.py`
+(headless, 127.0.0.1, a free port, stopped at the end, also on errors and SIGTERM) and Debian's
+Chromium driven by Playwright, measured as DESIGN.md says. Before each input every chart's
+`gd._fullLayout` is tagged (Plotly replaces that object on every draw; Streamlit even mounts a
+new chart div when a figure changes) and a MutationObserver watches `[data-testid="stApp"]`'s
+`data-test-script-state`; after the input, every animation frame checks whether every chart's
+layout object is new and the script ran and is idle again. Keydown → that frame is one sample.
+Each input gets 3 warm-up runs, then 20 timed ones, each waited out: the SGD learning-rate
+select_slider (→ / ← alternately, so after the warm-up the runs are st.cache_data hits), the
+start-x slider (→ each time, so every run is new), on the default race and on a 4 × 1000-step
+link; and, as the floor of any rerun, the noise seed's +/− buttons at noise σ = 0 (the page
+reruns, no figure changes, no chart is redrawn). The breakdown: input → script running, the
+script's run (running → notRunning, the server's Python), when the charts' Plotly draws began
+and ended (`_fullLayout` assigned → `plotly_afterplot`), and the CPU time the server and
+Chromium used per input (from /proc; two cores give at most 2 ms of CPU per ms). Other work on
+the machine shows up in these numbers: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+import plotly
+import plotly.io as pio
+
+import landscapes
+from landscapes.grid import evaluate_grid
+from optimizers import CATALOG as OPTIMIZERS
+from optimizers.analysis import distance_to_nearest
+from optimizers.presets import CATALOG as PRESETS
+from optimizers.presets import grid
+from optimizers.run_config import RunConfig
+from optimizers.simulate import simulate
+from viz import Grid, curves_figure, inspector_figure, race_figure
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+VIEWPORT = {"width": 1600, "height": 1000}
+GRID_RESOLUTION = 160  # as pages/race.py
+SERVER_START_TIMEOUT = 60.0
+LOAD_TIMEOUT_MS = 120_000
+PRESS_TIMEOUT_MS = 30_000
+WARM_UP, PRESSES = 3, 20
+NEWPLOT_REPEATS = 5
+MB = 1_000_000
+SIZE_TARGET_BYTES = MB
+REDRAW_TARGET_MS = 300.0
+SGD_RATE = "hp.0.sgd.learning_rate"  # the page's widget keys
+START_X = "sx"
+
+SIX = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+DEFAULT = PRESETS["zigzag"].config  # what the page shows without a link
+LONG = DEFAULT.replace(steps=1000)
+ROSENBROCK = PRESETS["rosenbrock"].config.replace(steps=1000)
+HIMMELBLAU = RunConfig(
+    "himmelblau",
+    tuple((key, {}) for key in SIX),
+    starts=grid(landscapes.lookup("himmelblau").domain, 3),
+    steps=1000,
+)
+
+
+def median_ms(action: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times) * 1e3
+
+
+# --- the page's figures, built as pages/race.py builds them -------------------------------------
+
+
+def background(landscape_key: str) -> Grid:
+    """pages/race.py's `background()`, without Streamlit's cache."""
+    land = landscapes.lookup(landscape_key)
+    xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
+    floor = min([f for _, f in land.minima] + [float(values.min())])
+    return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
+
+
+def page_names(config: RunConfig) -> list[str]:
+    """The legend names the page gives: the optimizer's name, "+ noise" where only some get the
+    noise, numbered when repeated."""
+    names = [OPTIMIZERS[key].name for key, _ in config.optimizers]
+    if config.noise_std > 0 and not all(config.noisy):
+        names = [f"{n} + noise" if on else n for n, on in zip(names, config.noisy, strict=True)]
+    return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
+
+
+def build_race(config: RunConfig):
+    """pages/race.py's `race()`: the trajectory, then `race_figure` on the landscape's grid."""
+    land = landscapes.lookup(config.landscape)
+    trajectory = simulate(config)
+    return race_figure(
+        background(land.key),
+        page_names(config),
+        trajectory.points,
+        trajectory.diverged_at,
+        [p for p, _ in land.minima],
+        list(land.saddles),
+        land.domain,
+    )
+
+
+def build_curves(config: RunConfig):
+    """The page's curves figure."""
+    land = landscapes.lookup(config.landscape)
+    names, trajectory = page_names(config), simulate(config)
+    minima = np.array([p for p, _ in land.minima]).reshape(-1, 2)
+    return curves_figure(
+        names,
+        trajectory.loss,
+        distance_to_nearest(trajectory.points, minima),
+        trajectory.lr,
+        np.linalg.norm(trajectory.grads, axis=-1),
+        trajectory.diverged_at,
+        background(land.key).minimum,
+    )
+
+
+def build_inspector(config: RunConfig, step: int = 0):
+    """The page's inspector figure, at its default step 0."""
+    land = landscapes.lookup(config.landscape)
+    names, trajectory = page_names(config), simulate(config)
+    grads = trajectory.grads[:, 0, step]
+    return inspector_figure(
+        background(land.key),
+        names,
+        trajectory.points[:, 0, step],
+        -trajectory.lr[:, step, None] * grads,
+        trajectory.updates[:, 0, step],
+        land.domain,
+    )
+
+
+def page_figures(config: RunConfig) -> dict[str, object]:
+    return {
+        "race": build_race(config),
+        "curves": build_curves(config),
+        "inspector": build_inspector(config),
+    }
+
+
+def sent_json(fig) -> str:
+    """What st.plotly_chart puts in its message: the figure's dict as unvalidated JSON."""
+    return pio.to_json(fig.to_dict(), validate=False)
+
+
+@dataclass(frozen=True)
+class FigureSize:
+    label: str
+    sent_bytes: int
+    json_bytes: int
+    frames: int
+    build_ms: float
+
+
+def figure_size(label: str, config: RunConfig) -> FigureSize:
+    fig = build_race(config)  # compiles the kernel, evaluates the grid, warms plotly's validators
+    return FigureSize(
+        label,
+        sent_bytes=len(sent_json(fig).encode()),
+        json_bytes=len(fig.to_json().encode()),
+        frames=len(fig.frames),
+        build_ms=median_ms(lambda: build_race(config), 3),
+    )
+
+
+@dataclass(frozen=True)
+class RerunWork:
+    label: str
+    race_hit_ms: float
+    race_miss_ms: float
+    curves_ms: float
+    inspector_ms: float
+    serialise_ms: float
+
+
+def rerun_work(label: str, config: RunConfig, repeats: int = 3) -> RerunWork:
+    """One rerun's Python figure work. st.cache_data returns a hit as pickle.loads of what it
+    stored (a go.Figure unpickles through its validating constructor); a miss builds the value
+    and stores pickle.dumps of it."""
+    figures = page_figures(config)
+    stored = pickle.dumps(figures["race"])
+    return RerunWork(
+        label,
+        race_hit_ms=median_ms(lambda: pickle.loads(stored), repeats),
+        race_miss_ms=median_ms(lambda: pickle.dumps(build_race(config)), repeats),
+        curves_ms=median_ms(lambda: build_curves(config), repeats),
+        inspector_ms=median_ms(lambda: build_inspector(config), repeats),
+        serialise_ms=median_ms(lambda: [sent_json(f) for f in figures.values()], repeats),
+    )
+
+
+# --- the app server -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, to the server's own process group (it was started in a new one)."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=wait)
+            return
+
+
+@contextlib.contextmanager
+def app_server() -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` on a free port; yields its URL and pid; always stopped after."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as a whole
+        )
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    raise RuntimeError(
+                        f"The Streamlit server did not come up: {' '.join(cmd)}\n{output}"
+                    )
+                time.sleep(0.25)
+            yield url, proc.pid
+        finally:
+            stop(proc)
+
+
+# --- CPU time from /proc ------------------------------------------------------------------------
+
+
+def _processes() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, user + system CPU seconds) for every process we can read."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    return table
+
+
+def _is_chromium(pid: int) -> bool:
+    try:
+        return b"chromium" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes and by our Chromium's processes."""
+    if not Path("/proc/self/stat").exists():
+        return float("nan"), float("nan")
+    table = _processes()
+
+    def descendants(root: int) -> set[int]:
+        found, frontier = {root}, [root]
+        while frontier:
+            parent = frontier.pop()
+            children = [pid for pid, (ppid, _) in table.items() if ppid == parent]
+            found.update(children)
+            frontier += children
+        return found
+
+    server = descendants(server_pid)
+    ours = descendants(os.getpid()) - server
+    chromium = [pid for pid in ours if _is_chromium(pid)]
+    return (
+        sum(table[pid][1] for pid in server if pid in table),
+        sum(table[pid][1] for pid in chromium),
+    )
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+CHARTS_JS = "[...document.querySelectorAll('.js-plotly-plot')]"
+
+LOADED_JS = f"""() => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = {CHARTS_JS};
+    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && charts.length >= 3 && charts.every(gd => gd._fullLayout)
+        && document.querySelector('[data-testid="stSpinner"]') === null;
+}}"""
+
+FIRST_CHART_JS = f"() => {CHARTS_JS}.some(gd => gd._fullLayout) ? performance.now() : false"
+
+# Installed before any page script. Plotly assigns `gd._fullLayout` at the start of every draw
+# (supplyDefaults) and emits `plotly_afterplot` at its end. A setter on HTMLDivElement.prototype
+# catches the first assignment on a new chart div and gives that div an own accessor (Plotly's
+# purge deletes it, which lands back here), so each chart's first draw start and last draw end
+# after a key press are recorded in window.__draws.
+DRAW_HOOK_JS = """(() => {
+    const listening = new WeakMap();
+    window.__draws = new Map();
+    function started(gd) {
+        if (!window.__draws.has(gd)) window.__draws.set(gd, {start: performance.now(), end: null});
+    }
+    function own(gd, value) {
+        let layout = value;
+        Object.defineProperty(gd, '_fullLayout', {
+            configurable: true, enumerable: true,
+            get() { return layout; },
+            set(v) { layout = v; started(gd); },
+        });
+        if (typeof gd.on === 'function' && listening.get(gd) !== gd._ev) {
+            listening.set(gd, gd._ev);
+            gd.on('plotly_afterplot', () => {
+                const draw = window.__draws.get(gd);
+                if (draw) draw.end = performance.now();
+            });
+        }
+    }
+    Object.defineProperty(HTMLDivElement.prototype, '_fullLayout', {
+        configurable: true,
+        get() { return undefined; },
+        set(value) { own(this, value); started(this); },
+    });
+})();"""
+
+# Before a key press: tag every chart's layout object, forget earlier draws, start watching the
+# script state, and note the time of the keydown (or the click's pointerdown).
+ARM_JS = f"""() => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = {CHARTS_JS};
+    const bench = {{t0: null, tag: {{}}, states: []}};
+    charts.forEach(gd => {{ gd._fullLayout.__benchTag = bench.tag; }});
+    if (window.__bench) window.__bench.observer.disconnect();
+    window.__bench = bench;
+    window.__draws = new Map();
+    const start = () => {{ if (bench.t0 === null) bench.t0 = performance.now(); }};
+    for (const type of ['keydown', 'pointerdown']) {{
+        document.addEventListener(type, start, {{capture: true, once: true}});
+    }}
+    bench.observer = new MutationObserver(() => {{
+        bench.states.push([performance.now(), app.getAttribute('data-test-script-state')]);
+    }});
+    bench.observer.observe(app, {{attributes: true, attributeFilter: ['data-test-script-state']}});
+    return charts.length;
+}}"""
+
+# After the press: every animation frame, until the script ran and is idle again and (if
+# `redraw`) every chart's layout object is new (a chart div mounted since counts once drawn)
+# and as many charts are shown as before.
+WAIT_JS = f"""([charts, redraw, timeout]) => new Promise(resolve => {{
+    const bench = window.__bench;
+    const app = document.querySelector('[data-testid="stApp"]');
+    const limit = performance.now() + timeout;
+    function check() {{
+        const now = performance.now();
+        const shown = {CHARTS_JS};
+        const fresh = shown.filter(gd => gd._fullLayout && gd._fullLayout.__benchTag !== bench.tag);
+        const ran = bench.states.some(([, s]) => s === 'running');
+        const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+        const drawn = !redraw || (fresh.length === shown.length && shown.length >= charts);
+        const done = bench.t0 !== null && ran && idle && drawn;
+        if (!done && now <= limit) {{
+            requestAnimationFrame(check);
+            return;
+        }}
+        bench.observer.disconnect();
+        const at = t => t - bench.t0;
+        const running = bench.states.find(([, s]) => s === 'running');
+        const stopped = [...bench.states].reverse().find(([, s]) => s === 'notRunning');
+        const draws = [...window.__draws.values()];
+        const ended = draws.filter(d => d.end !== null).map(d => d.end);
+        resolve({{
+            done, total: at(now), charts: shown.length, fresh: fresh.length,
+            toRunning: running ? at(running[0]) : null,
+            script: running && stopped ? stopped[0] - running[0] : null,
+            drawFrom: draws.length ? at(Math.min(...draws.map(d => d.start))) : null,
+            drawTo: ended.length ? at(Math.max(...ended)) : null,
+            states: bench.states.map(([t, s]) => [Math.round(at(t)), s]),
+        }});
+    }}
+    requestAnimationFrame(check);
+}})"""
+
+NEWPLOT_JS = """async ([spec, width, repeats]) => {
+    const figure = JSON.parse(spec);
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+        const div = document.createElement('div');
+        div.style.width = width + 'px';
+        document.body.appendChild(div);
+        const begin = performance.now();
+        await Plotly.newPlot(div, {...figure, config: {displayModeBar: false}});
+        await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        times.push(performance.now() - begin);
+        Plotly.purge(div);
+        div.remove();
+    }
+    return times;
+}"""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One user action on the page: press `keys` in turn on a slider's thumb, or click."""
+
+    label: str
+    key: str
+    keys: tuple[str, ...] = ("ArrowRight",)
+    redraw: bool = True  # whether every chart must be redrawn for the sample to end
+
+    def act(self, page, i: int) -> None:
+        if self.keys[0].startswith("click:"):
+            page.locator(self.keys[i % len(self.keys)].removeprefix("click:")).click()
+        else:
+            thumb = slider(page, self.key)
+            thumb.focus()
+            page.keyboard.press(self.keys[i % len(self.keys)])
+
+
+SGD_ALTERNATING = Input("SGD learning rate", SGD_RATE, ("ArrowRight", "ArrowLeft"))
+START_X_FORWARD = Input("start x", START_X)
+SEED_CLICKS = Input(
+    "noise seed +1 / −1 at noise σ = 0 (same paths, no chart changes)",
+    "seed",
+    (
+        'click:.st-key-seed [data-testid="stNumberInputStepUp"]',
+        'click:.st-key-seed [data-testid="stNumberInputStepDown"]',
+    ),
+    redraw=False,
+)
+
+
+@dataclass(frozen=True)
+class Redraws:
+    label: str
+    action: Input
+    samples: list[dict]
+    server_cpu_ms: float
+    chromium_cpu_ms: float
+
+    def column(self, name: str) -> list[float]:
+        return [s[name] for s in self.samples if s[name] is not None]
+
+    def median(self, name: str) -> float:
+        values = self.column(name)
+        return float(np.median(values)) if values else float("nan")
+
+    def quantile(self, q: float) -> float:
+        return float(np.quantile(self.column("total"), q))
+
+    def how(self) -> str:
+        if not self.action.redraw:
+            return "clicks"
+        if len(self.action.keys) > 1:
+            return "alternating → / ←, so the runs are cache hits"
+        return "→ each time, so new runs"
+
+
+def slider(page, key: str):
+    """A slider's thumb. Streamlit 1.67 gives a keyed widget's container the class st-key-<key>
+    (characters other than letters, digits, _ and - become -); st.slider and st.select_slider
+    both render `[data-testid="stSlider"] input[type="range"]`."""
+    css_key = "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
+    thumb = page.locator(f'.st-key-{css_key} [data-testid="stSlider"] input[type="range"]')
+    if thumb.count() != 1:
+        raise RuntimeError(f"Found {thumb.count()} slider thumbs for key {key!r}, expected 1.")
+    return thumb
+
+
+def act_and_wait(page, action: Input, i: int) -> dict:
+    if action.keys[0].startswith("click:"):
+        page.locator(action.keys[0].removeprefix("click:")).wait_for()
+    else:
+        slider(page, action.key).focus()
+    charts = page.evaluate(ARM_JS)
+    action.act(page, i)
+    sample = page.evaluate(WAIT_JS, [charts, action.redraw, PRESS_TIMEOUT_MS])
+    if not sample["done"]:
+        raise RuntimeError(
+            f"No full redraw within {PRESS_TIMEOUT_MS} ms after {action.label} #{i}: "
+            f"{sample['fresh']} of {sample['charts']} charts redrawn ({charts} before), "
+            f"script states {sample['states']} (ms after the input)."
+        )
+    return sample
+
+
+def measure(page, server_pid: int, label: str, action: Input) -> Redraws:
+    """WARM_UP untimed then PRESSES timed inputs, each waited out."""
+    for i in range(WARM_UP):
+        act_and_wait(page, action, i)
+    server_before, chromium_before = cpu_seconds(server_pid)
+    samples = [act_and_wait(page, action, i) for i in range(WARM_UP, WARM_UP + PRESSES)]
+    server_after, chromium_after = cpu_seconds(server_pid)
+    return Redraws(
+        label,
+        action,
+        samples,
+        server_cpu_ms=(server_after - server_before) * 1e3 / PRESSES,
+        chromium_cpu_ms=(chromium_after - chromium_before) * 1e3 / PRESSES,
+    )
+
+
+def open_page(browser, url: str) -> tuple:
+    """A fresh 1600×1000 page at `url`: (context, page, ms from navigation start to the first
+    chart drawn), once every chart is drawn and the script is idle."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(DRAW_HOOK_JS)
+    page = context.new_page()
+    page.goto(url)
+    first_ms = page.wait_for_function(
+        FIRST_CHART_JS, timeout=LOAD_TIMEOUT_MS, polling="raf"
+    ).json_value()
+    page.wait_for_function(LOADED_JS, timeout=LOAD_TIMEOUT_MS, polling=100)
+    return context, page, first_ms
+
+
+def newplot_ms(browser, figures: dict[str, object], widths: dict[str, float]) -> dict[str, float]:
+    """Median ms of Plotly.newPlot → drawn and a frame later, per figure, alone on a blank page."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_content("<html><body style='margin:0'></body></html>")
+        page.add_script_tag(path=str(PLOTLY_JS))
+        return {
+            name: statistics.median(
+                page.evaluate(NEWPLOT_JS, [sent_json(fig), widths[name], NEWPLOT_REPEATS + 1])[1:]
+            )
+            for name, fig in figures.items()
+        }
+    finally:
+        context.close()
+
+
+@dataclass
+class BrowserResults:
+    loads: dict[str, float]
+    redraws: list[Redraws]
+    newplot: dict[str, dict[str, float]]
+
+
+def check_browser() -> None:
+    if not CHROMIUM.exists():
+        raise SystemExit(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+            "(apt-get install chromium). This benchmark never downloads a browser."
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "Python Playwright is missing: pip install -r requirements-dev.txt (it drives "
+            f"{CHROMIUM}; no `playwright install` needed)."
+        ) from None
+
+
+def browser_results() -> BrowserResults:
+    from playwright.sync_api import sync_playwright
+
+    results = BrowserResults({}, [], {})
+    long_link = "/?" + urlencode(LONG.to_query())
+    with app_server() as (url, pid), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context, _, results.loads["cold"] = open_page(browser, url)
+            context.close()
+            context, page, results.loads["warm"] = open_page(browser, url)
+            widths = page.evaluate(f"() => {CHARTS_JS}.map(gd => gd.getBoundingClientRect().width)")
+            widths = dict(zip(("race", "curves", "inspector"), widths, strict=False))
+            for action in (SGD_ALTERNATING, START_X_FORWARD, SEED_CLICKS):
+                label = f"{action.label}, default race 4 × 30"
+                results.redraws.append(measure(page, pid, label, action))
+            context.close()
+            context, page, results.loads["long"] = open_page(browser, url + long_link)
+            for action in (SGD_ALTERNATING, START_X_FORWARD):
+                label = f"{action.label}, 4 × 1000 steps (a link)"
+                results.redraws.append(measure(page, pid, label, action))
+            context.close()
+            if PLOTLY_JS.exists():
+                for label, config in (("4 × 30", DEFAULT), ("4 × 1000", LONG)):
+                    results.newplot[label] = newplot_ms(browser, page_figures(config), widths)
+        finally:
+            browser.close()
+    return results
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def verdict(passed: bool) -> str:
+    return "pass" if passed else "**FAIL**"
+
+
+def main():
+    # A SIGTERM (e.g. from `timeout`) becomes SystemExit, so the server is still stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    check_browser()
+    sizes = [
+        figure_size("4 optimizers × 1 start × 1000 steps, ravine (zigzag preset)", LONG),
+        figure_size("4 optimizers × 1 start × 1000 steps, rosenbrock preset", ROSENBROCK),
+        figure_size("6 optimizers × 9 starts (3 × 3 grid) × 1000 steps, himmelblau", HIMMELBLAU),
+        figure_size("default race, 4 optimizers × 1 start × 30 steps, ravine", DEFAULT),
+    ]
+    work = [rerun_work("4 × 30", DEFAULT), rerun_work("4 × 1000", LONG)]
+    browser = browser_results()
+
+    rows = []
+    for size in sizes:
+        has_target = size.label.startswith("4 optimizers")
+        same = size.json_bytes == size.sent_bytes
+        to_json = "= fig.to_json()" if same else f"fig.to_json() {size.json_bytes / MB:.3f} MB"
+        rows.append(
+            (
+                f"race figure JSON: {size.label}",
+                f"{size.sent_bytes / MB:.3f} MB sent by st.plotly_chart ({to_json}); "
+                f"{size.frames} frames; built in {size.build_ms:.0f} ms",
+                "< 1 MB" if has_target else "",
+                verdict(size.sent_bytes < SIZE_TARGET_BYTES) if has_target else "",
+            )
+        )
+    for w in work:
+        rows.append(
+            (
+                f"Python figure work per rerun, {w.label} (no browser)",
+                f"race() cache hit (unpickle) {w.race_hit_ms:.0f} ms or miss (build + pickle) "
+                f"{w.race_miss_ms:.0f} ms; curves {w.curves_ms:.0f} ms; inspector "
+                f"{w.inspector_ms:.0f} ms; 3 charts to JSON {w.serialise_ms:.0f} ms",
+                "",
+                "",
+            )
+        )
+    for label, times in browser.newplot.items():
+        parts = "; ".join(f"{name} {ms:.0f} ms" for name, ms in times.items())
+        rows.append((f"Plotly.newPlot alone on a blank page, {label}", parts, "", ""))
+    loads = browser.loads
+    rows += [
+        ("cold first load (fresh server): first chart drawn", f"{loads['cold']:.0f} ms", "", ""),
+        ("warm load (new session): first chart drawn", f"{loads['warm']:.0f} ms", "", ""),
+        ("load of a 4 × 1000-step link: first chart drawn", f"{loads['long']:.0f} ms", "", ""),
+    ]
+    for r in browser.redraws:
+        p50 = r.quantile(0.5)
+        drawn = "no chart redrawn"
+        if r.action.redraw:
+            drawn = f"Plotly draws {r.median('drawFrom'):.0f}–{r.median('drawTo'):.0f} ms"
+        rows.append(
+            (
+                f"{'input → redraw' if r.action.redraw else 'input → idle'}: {r.label} "
+                f"({len(r.samples)} inputs, {r.how()})",
+                f"p50 {p50:.0f} ms, p90 {r.quantile(0.9):.0f} ms, max {max(r.column('total')):.0f}"
+                f" ms. Medians: script starts {r.median('toRunning'):.0f} ms after the input, "
+                f"runs {r.median('script'):.0f} ms; {drawn}. CPU per input: server "
+                f"{r.server_cpu_ms:.0f} ms, Chromium {r.chromium_cpu_ms:.0f} ms",
+                f"p50 < {REDRAW_TARGET_MS:.0f} ms" if r.action.redraw else "",
+                verdict(p50 < REDRAW_TARGET_MS) if r.action.redraw else "",
+            )
+        )
+    print("| measure | value | target | result |\n| --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
