@@ -14,6 +14,7 @@ f − f_min + ε. Two ways to draw them:
 """
 
 import base64
+import hashlib
 import struct
 import zlib
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ N_BANDS = 20
 LINEAR_CLIP_PERCENTILE = 99.0
 LOG_DECADES = 4.0
 IMAGE_PIXELS = 640
+IMAGE_CACHE_SIZE = 32
 CONTOUR_SHADE = 0.85
 HOVER_POINTS = 45
 ASPECT_LIMIT = 3.0
@@ -35,6 +37,7 @@ PLOT_HEIGHT_RANGE = (360, 620)
 MAP_MARGIN = dict(l=70, r=20, t=80, b=60)
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
+_IMAGES: dict[tuple, str] = {}
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,32 @@ def _png(indices: np.ndarray, colours: list[tuple]) -> bytes:
 def background_image(
     grid: Grid, colorscale: tuple[str, ...] = palette.LANDSCAPE_COLOURS
 ) -> go.layout.Image:
-    """The bands as a PNG stretched over the grid's extent, below the axes' data.
+    """The bands as a PNG stretched over the grid's extent, below the axes' data."""
+    digest = hashlib.blake2b(np.ascontiguousarray(grid.values).tobytes(), digest_size=16)
+    key = (digest.hexdigest(), grid.log_levels, grid.minimum, colorscale)
+    if key not in _IMAGES:
+        if len(_IMAGES) >= IMAGE_CACHE_SIZE:
+            _IMAGES.pop(next(iter(_IMAGES)))
+        _IMAGES[key] = _image_source(grid, colorscale)
+    x0, x1 = float(grid.xs[0]), float(grid.xs[-1])
+    y0, y1 = float(grid.ys[0]), float(grid.ys[-1])
+    return go.layout.Image(
+        source=_IMAGES[key],
+        xref="x",
+        yref="y",
+        x=x0,
+        y=y1,
+        sizex=x1 - x0,
+        sizey=y1 - y0,
+        xanchor="left",
+        yanchor="top",
+        sizing="stretch",
+        layer="below",
+    )
+
+
+def _image_source(grid: Grid, colorscale: tuple[str, ...]) -> str:
+    """The PNG as a data URL (encoding it takes ~30 ms, so background_image keeps the last few).
 
     Pixels where the band changes are drawn a shade darker: thin contour lines that keep the
     levels readable on a washed-out projector, where neighbouring greys look alike.
@@ -179,22 +207,7 @@ def background_image(
     colours = band_colours(colorscale)
     shaded = [tuple(round(channel * CONTOUR_SHADE) for channel in c) for c in colours]
     indices = (bands + N_BANDS * line).astype(np.uint8)
-    source = base64.b64encode(_png(indices, colours + shaded)).decode()
-    x0, x1 = float(grid.xs[0]), float(grid.xs[-1])
-    y0, y1 = float(grid.ys[0]), float(grid.ys[-1])
-    return go.layout.Image(
-        source="data:image/png;base64," + source,
-        xref="x",
-        yref="y",
-        x=x0,
-        y=y1,
-        sizex=x1 - x0,
-        sizey=y1 - y0,
-        xanchor="left",
-        yanchor="top",
-        sizing="stretch",
-        layer="below",
-    )
+    return "data:image/png;base64," + base64.b64encode(_png(indices, colours + shaded)).decode()
 
 
 def hover_trace(grid: Grid) -> go.Scatter:

@@ -1,0 +1,76 @@
+"""AppTest checks of the hyperparameter-search page: it runs, presets run, links round-trip,
+zoom adds rounds and bad links are explained."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers.search_presets import CATALOG as PRESETS
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "search.py")
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=200)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def link(at: AppTest) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def test_page_runs_with_the_first_preset():
+    at = open_page()
+    assert not at.exception
+    assert PRESETS["one_matters"].title in at.info[0].value
+    assert len(at.get("plotly_chart")) == 4
+    assert link(at)["hx"] == "learning_rate"
+    assert link(at)["hy"] == "eps"
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_each_preset_runs(key):
+    at = open_page()
+    at.button(key=f"hs.preset.{key}").click().run()
+    assert not at.exception
+    assert PRESETS[key].title in at.info[0].value
+    assert link(at)["n"] == str(PRESETS[key].budget)
+
+
+def test_zoom_adds_a_round_and_the_link_keeps_it():
+    at = open_page()
+    at.button(key="hs.zoom_in").click().run()
+    assert not at.exception
+    assert link(at)["zoom"] == "auto"
+    again = open_page(link(at))
+    assert not again.exception
+    assert link(again) == link(at)
+    assert any("2 round(s)" in m.value for m in again.markdown)
+
+
+def test_changing_the_budget_changes_the_trials():
+    at = open_page()
+    before = at.get("plotly_chart")[0].proto.spec
+    at.select_slider(key="hs.n").set_value(16).run()
+    assert not at.exception
+    assert at.get("plotly_chart")[0].proto.spec != before
+    assert "4 distinct learning_rate" in at.get("plotly_chart")[0].proto.spec
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"land": "ravine", "opt": "adam", "hx": "learning_rate", "hy": "learning_rate"},
+        {"land": "ravine", "opt": "adam", "hx": "learning_rate", "hy": "b1", "n": "7"},
+        {"land": "ravine", "opt": "adam", "hx": "lr", "hy": "b1"},
+        {"land": "bowl", "opt": "adam", "hx": "learning_rate", "hy": "b1", "zoom": "0,2,0,1"},
+        {"land": "ravine", "opt": "sgd,adam", "hx": "learning_rate", "hy": "b1"},
+    ],
+)
+def test_a_bad_link_shows_a_message_and_a_preset(query):
+    at = open_page(query)
+    assert not at.exception
+    assert "This link could not be read" in at.warning[0].value

@@ -1,0 +1,375 @@
+"""Figures of the hyperparameter-search page: the response surface with the trials of grid and
+random search and their projections, best-found-so-far curves, sampling scales and the rounds
+of a coarse-to-fine search.
+
+Every axis is drawn on its sampling scale: a learning rate on a log axis, a decay rate β as
+1 − β on a reversed log axis (so β grows upwards or rightwards, and 0.9, 0.99, 0.999 are evenly
+spaced), anything else linearly.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from viz import palette
+from viz.background import axis_style, lecture_layout
+
+TINY = 1e-12
+SURFACE_HEIGHT = 700
+CURVE_HEIGHT = 430
+SAMPLING_HEIGHT = 380
+COLOURSCALE = "Viridis"
+MASK_COLOUR = "#D9D9D9"
+GRID_COLOUR = "#FFFFFF"
+RANDOM_COLOUR = palette.COLOURS[1]
+STRATEGY_COLOURS = {
+    "grid": palette.COLOURS[0],
+    "random_log": palette.COLOURS[1],
+    "random_linear": palette.COLOURS[2],
+}
+STRATEGY_NAMES = {
+    "grid": "grid search",
+    "random_log": "random search, log scale",
+    "random_linear": "random search, η on a linear scale",
+}
+
+
+def drawn(axis, values: np.ndarray) -> np.ndarray:
+    """Values as plotted: 1 − β for a log1m axis, the values themselves otherwise."""
+    values = np.asarray(values, dtype=np.float64)
+    return 1.0 - values if axis.scale == "log1m" else values
+
+
+def axis_layout(axis, title: str | None = None) -> dict:
+    """A log axis for log and log1m scales (log1m reversed so that β grows along the axis)."""
+    style = axis_style(title if title is not None else axis.label) | dict(showgrid=False)
+    if axis.scale == "linear":
+        return style | dict(type="linear")
+    style |= dict(type="log", exponentformat="power", dtick=1)
+    return style | (dict(autorange="reversed") if axis.scale == "log1m" else {})
+
+
+def _log_loss(loss: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(loss), np.log10(np.maximum(loss, 0.0) + TINY), np.nan)
+
+
+def _surface_trace(surface, showscale: bool = True, opacity: float = 1.0) -> go.Heatmap:
+    return go.Heatmap(
+        x=drawn(surface.x, surface.xs),
+        y=drawn(surface.y, surface.ys),
+        z=_log_loss(surface.loss).astype(np.float32),
+        colorscale=COLOURSCALE,
+        opacity=opacity,
+        showscale=showscale,
+        colorbar=dict(
+            title=dict(text="log₁₀(f − f*)", side="right", font=dict(size=palette.FONT_SIZE)),
+            tickfont=dict(size=palette.FONT_SIZE - 2),
+            len=0.75,
+            y=0.4,
+        ),
+        hoverongaps=False,
+        hovertemplate=f"{surface.x.name}=%{{customdata[0]:.4g}}<br>"
+        f"{surface.y.name}=%{{customdata[1]:.4g}}<br>log₁₀(f − f*)=%{{z:.2f}}<extra></extra>",
+        customdata=np.dstack(np.meshgrid(surface.xs, surface.ys)).astype(np.float32),
+        name="response surface",
+    )
+
+
+def _mask_trace(surface) -> go.Heatmap:
+    """Grey cells where the run diverged."""
+    return go.Heatmap(
+        x=drawn(surface.x, surface.xs),
+        y=drawn(surface.y, surface.ys),
+        z=np.where(surface.diverged, 1.0, np.nan).astype(np.float32),
+        colorscale=[[0, MASK_COLOUR], [1, MASK_COLOUR]],
+        showscale=False,
+        hoverongaps=False,
+        hovertemplate="diverged<extra></extra>",
+        name="diverged",
+    )
+
+
+def _trial_marker(colour: str, symbol: str, size: int = 13) -> dict:
+    return dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1.5))
+
+
+def _best(points: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+    finite = np.isfinite(loss)
+    return points[np.flatnonzero(finite)[np.argmin(loss[finite])]] if finite.any() else None
+
+
+def _profile(surface, along: str) -> np.ndarray:
+    """The best f − f* over the other hyperparameter, for each value of one (NaN if all diverge)."""
+    best = np.min(surface.loss, axis=0 if along == "x" else 1)
+    return np.where(np.isfinite(best), np.maximum(best, 0.0) + TINY, np.nan)
+
+
+def surface_figure(
+    surface,
+    grid_points: np.ndarray,
+    grid_loss: np.ndarray,
+    random_points: np.ndarray,
+    random_loss: np.ndarray,
+) -> go.Figure:
+    """The response surface (masked grey where runs diverge) with grid trials (white squares) and
+    random trials (circles), and above and beside it their projections onto each axis on top of
+    the best value reachable along that axis."""
+    fig = make_subplots(
+        rows=2,
+        cols=2,
+        column_widths=[0.8, 0.2],
+        row_heights=[0.22, 0.78],
+        shared_xaxes="columns",
+        shared_yaxes="rows",
+        horizontal_spacing=0.02,
+        vertical_spacing=0.03,
+    )
+    fig.add_trace(_mask_trace(surface), row=2, col=1)
+    fig.add_trace(_surface_trace(surface), row=2, col=1)
+    strategies = (
+        ("grid", grid_points, grid_loss, GRID_COLOUR, "square"),
+        ("random", random_points, random_loss, RANDOM_COLOUR, "circle"),
+    )
+    profile_line = dict(color="#555555", width=2)
+    fig.add_trace(
+        go.Scatter(
+            x=drawn(surface.x, surface.xs),
+            y=_profile(surface, "x"),
+            mode="lines",
+            line=profile_line,
+            name="best over the other axis",
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=_profile(surface, "y"),
+            y=drawn(surface.y, surface.ys),
+            mode="lines",
+            line=profile_line,
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+        row=2,
+        col=2,
+    )
+    for name, points, loss, colour, symbol in strategies:
+        label = f"{name} search: {len(np.unique(points[:, 0]))} distinct {surface.x.name}"
+        shown = np.where(np.isfinite(loss), np.maximum(loss, 0.0) + TINY, np.nan)
+        px, py = drawn(surface.x, points[:, 0]), drawn(surface.y, points[:, 1])
+        fig.add_trace(
+            go.Scatter(
+                x=px,
+                y=py,
+                mode="markers",
+                marker=_trial_marker(colour, symbol),
+                name=label,
+                legendgroup=name,
+                hovertemplate=f"{name}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
+                customdata=shown,
+            ),
+            row=2,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=px,
+                y=shown,
+                mode="markers",
+                marker=_trial_marker(colour, symbol, 10),
+                legendgroup=name,
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=shown,
+                y=py,
+                mode="markers",
+                marker=_trial_marker(colour, symbol, 10),
+                legendgroup=name,
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=2,
+            col=2,
+        )
+        best = _best(points, loss)
+        if best is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=drawn(surface.x, best[:1]),
+                    y=drawn(surface.y, best[1:]),
+                    mode="markers",
+                    marker=_trial_marker(colour, "star", 24),
+                    name=f"best {name} trial",
+                    legendgroup=name,
+                    hoverinfo="skip",
+                ),
+                row=2,
+                col=1,
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker=dict(symbol="square", size=16, color=MASK_COLOUR),
+            name="diverged",
+        )
+    )
+    lecture_layout(fig, SURFACE_HEIGHT, dict(l=80, r=20, t=110, b=70))
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(axis_layout(surface.x), row=2, col=1)
+    fig.update_yaxes(axis_layout(surface.y), row=2, col=1)
+    fig.update_xaxes(axis_layout(surface.x, ""), row=1, col=1)
+    fig.update_yaxes(axis_layout(surface.y, ""), row=2, col=2)
+    log_loss = axis_style("f − f*") | dict(
+        type="log", exponentformat="power", dtick=4, tickfont=dict(size=12)
+    )
+    fig.update_yaxes(log_loss | dict(showgrid=True), row=1, col=1)
+    fig.update_xaxes(log_loss | dict(showgrid=True, title=None), row=2, col=2)
+    return fig
+
+
+def race_figure(race) -> go.Figure:
+    """Geometric mean over seeds of the best f − f* found after k trials, the middle half of
+    the seeds shaded."""
+    fig = go.Figure()
+    for key, name in STRATEGY_NAMES.items():
+        mean = getattr(race, key)
+        colour = STRATEGY_COLOURS[key]
+        band = getattr(race, f"{key}_q", None)
+        if band is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=np.concatenate([race.trials, race.trials[::-1]]),
+                    y=np.concatenate([band[1], band[0][::-1]]) + TINY,
+                    fill="toself",
+                    fillcolor=colour,
+                    opacity=0.15,
+                    line=dict(width=0),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=key,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=race.trials,
+                y=mean + TINY,
+                mode="lines+markers",
+                line=dict(color=colour, width=palette.LINE_WIDTH),
+                marker=dict(size=7, color=colour),
+                name=name,
+                legendgroup=key,
+                hovertemplate=f"{name}<br>after %{{x}} trials: %{{y:.3g}}<extra></extra>",
+            )
+        )
+    lecture_layout(fig, CURVE_HEIGHT, dict(l=80, r=20, t=80, b=60))
+    fig.update_xaxes(
+        axis_style("trials so far")
+        | dict(showgrid=True, dtick=1 if len(race.trials) <= 25 else None)
+    )
+    fig.update_yaxes(
+        axis_style(f"best f − f* found (geometric mean, {race.seeds} seeds)")
+        | dict(type="log", showgrid=True, exponentformat="power")
+    )
+    return fig
+
+
+def sampling_figure(samples: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
+    """Histograms, per hyperparameter, of where linear and log sampling put the same number of
+    draws: `samples[title] = (linear draws, log draws)` given as log₁₀ of η or of 1 − β."""
+    titles = list(samples)
+    fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.1)
+    for col, title in enumerate(titles, start=1):
+        linear, logarithmic = samples[title]
+        edges = np.linspace(
+            min(linear.min(), logarithmic.min()), max(linear.max(), logarithmic.max()), 25
+        )
+        for values, name, colour in (
+            (linear, "uniform on a linear scale", palette.COLOURS[2]),
+            (logarithmic, "uniform on a log scale", palette.COLOURS[1]),
+        ):
+            counts, _ = np.histogram(values, edges)
+            fig.add_trace(
+                go.Bar(
+                    x=(edges[:-1] + edges[1:]) / 2,
+                    y=counts,
+                    width=np.diff(edges),
+                    marker=dict(color=colour, opacity=0.6, line=dict(width=0)),
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    hovertemplate=f"{name}<br>%{{y}} draws<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(axis_style(title.split(":")[0]), row=1, col=col)
+        fig.update_yaxes(
+            axis_style("draws" if col == 1 else "") | dict(showgrid=True), row=1, col=col
+        )
+    lecture_layout(fig, SAMPLING_HEIGHT, dict(l=70, r=20, t=110, b=60))
+    fig.update_layout(barmode="overlay")
+    fig.update_annotations(font=dict(size=palette.FONT_SIZE, color="#222222"), yshift=10)
+    return fig
+
+
+def rounds_figure(surface, rounds: list) -> go.Figure:
+    """The faded surface, each round's box and trials in its own colour, the best trial a star.
+
+    Drag a box on it (box select) to choose where the next round samples."""
+    fig = go.Figure([_mask_trace(surface), _surface_trace(surface, showscale=False, opacity=0.55)])
+    for r, found in enumerate(rounds):
+        colour = palette.colour(r)
+        (u0, u1), (v0, v1) = found.box
+        corners = np.array([[u0, v0], [u1, v1]])
+        bx = drawn(surface.x, surface.x.from_unit(corners[:, 0]))
+        by = drawn(surface.y, surface.y.from_unit(corners[:, 1]))
+        fig.add_shape(
+            type="rect",
+            x0=bx[0],
+            x1=bx[1],
+            y0=by[0],
+            y1=by[1],
+            line=dict(color=colour, width=3, dash="dash"),
+        )
+        shown = np.where(np.isfinite(found.loss), np.maximum(found.loss, 0.0) + TINY, np.nan)
+        fig.add_trace(
+            go.Scatter(
+                x=drawn(surface.x, found.points[:, 0]),
+                y=drawn(surface.y, found.points[:, 1]),
+                mode="markers",
+                marker=_trial_marker(colour, "circle", 11),
+                name=f"round {r + 1}: best f − f* = {np.nanmin(shown):.3g}",
+                customdata=shown,
+                hovertemplate=f"round {r + 1}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
+            )
+        )
+        best = _best(found.points, found.loss)
+        if best is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=drawn(surface.x, best[:1]),
+                    y=drawn(surface.y, best[1:]),
+                    mode="markers",
+                    marker=_trial_marker(colour, "star", 22),
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    lecture_layout(fig, SURFACE_HEIGHT - 120, dict(l=80, r=20, t=90, b=70))
+    fig.update_layout(
+        dragmode="select",
+        hovermode="closest",
+    )
+    fig.update_xaxes(axis_layout(surface.x))
+    fig.update_yaxes(axis_layout(surface.y))
+    return fig
