@@ -359,7 +359,7 @@ LOADED_JS = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = {CHARTS_JS};
     return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-        && charts.length >= 3 && charts.every(gd => gd._fullLayout)
+        && charts.length >= 2 && charts.every(gd => gd._fullLayout)
         && document.querySelector('[data-testid="stSpinner"]') === null;
 }}"""
 
@@ -435,7 +435,9 @@ WAIT_JS = f"""([charts, redraw, timeout]) => new Promise(resolve => {{
         const drawn = !redraw || (fresh.length === shown.length && shown.length >= charts);
         // A very quick rerun can flip the state and back between two observer callbacks;
         // every chart drawn anew also proves that the script ran.
-        const done = bench.t0 !== null && idle && drawn && (ran || (redraw && fresh.length > 0));
+        // A rerun that changes no chart may also go unseen: then give up waiting after 1.5 s.
+        const seen = ran || (redraw && fresh.length > 0) || now - bench.t0 > 1500;
+        const done = bench.t0 !== null && idle && drawn && seen;
         if (!done && now <= limit) {{
             requestAnimationFrame(check);
             return;
@@ -600,7 +602,10 @@ def newplot_ms(browser, figures: dict[str, object], widths: dict[str, float]) ->
         page.add_script_tag(path=str(PLOTLY_JS))
         return {
             name: statistics.median(
-                page.evaluate(NEWPLOT_JS, [sent_json(fig), widths[name], NEWPLOT_REPEATS + 1])[1:]
+                page.evaluate(
+                    NEWPLOT_JS,
+                    [sent_json(fig), widths.get(name, 0.6 * widths["race"]), NEWPLOT_REPEATS + 1],
+                )[1:]
             )
             for name, fig in figures.items()
         }
@@ -701,7 +706,7 @@ def main():
             (
                 f"Python figure work per rerun, {w.label} (no browser)",
                 f"race() cache hit (unpickle) {w.race_hit_ms:.0f} ms or miss (build + pickle) "
-                f"{w.race_miss_ms:.0f} ms; curves {w.curves_ms:.0f} ms; inspector "
+                f"{w.race_miss_ms:.0f} ms; curves {w.curves_ms:.0f} ms; inspector (when shown) "
                 f"{w.inspector_ms:.0f} ms; 3 charts to JSON {w.serialise_ms:.0f} ms",
                 "",
                 "",

@@ -19,7 +19,7 @@ from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import simulate, sweep
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.navigation import run_through_app
+from ui.page_start import page_start, preset_buttons
 from ui.sliders import log_options, number, param_slider
 from viz import Grid, colour
 from viz.lr_lab import gradient_norm_figure, linked_figure, lr_range_figure
@@ -197,27 +197,9 @@ def range_test(query: tuple[tuple[str, str], ...]):
 
 # --- the page -----------------------------------------------------------------------------------
 
-run_through_app()
-if "lab.loaded" not in ss:
-    first_load()
-
-st.title("Learning-rate lab")
-if "lab.link_error" in ss:
-    st.warning(
-        f"This link could not be read: {ss.pop('lab.link_error')} Showing a lesson instead.",
-        icon=":material/link_off:",
-    )
-
+page_start("Learning-rate lab", "lab.", first_load, "a lesson")
 sidebar = st.sidebar
-sidebar.subheader("Lessons")
-for lesson in LESSONS.values():
-    sidebar.button(
-        lesson.title,
-        key=f"lesson.{lesson.key}",
-        on_click=apply_lesson,
-        args=(lesson.key,),
-        width="stretch",
-    )
+preset_buttons(sidebar, "Lessons", LESSONS.values(), "lesson.", apply_lesson)
 
 sidebar.subheader("Shared by every run")
 land = landscape_picker(sidebar, "lab.", start_at_default)

@@ -19,7 +19,7 @@ from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints, simulate
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.navigation import run_through_app
+from ui.page_start import page_start, preset_buttons
 from ui.sliders import log_options, number, param_slider
 from viz import (
     Grid,
@@ -72,6 +72,8 @@ def load_state(config: RunConfig, view: dict[str, str]) -> None:
     ss["steps"] = config.steps
     ss["view"] = view.get("view", "race") if view.get("view") in VIEWS else "race"
     ss["basins"] = view.get("basins") == "1"
+    ss["inspector"] = "inspect" in view
+    ss["inspect"] = int(view_number(view, "inspect", 0, 0, config.steps - 1))
     (x0, x1), (y0, y1) = land.domain
     first = config.starts[0]
     ss["sx"] = float(view_number(view, "sx", first[0], x0, x1))
@@ -134,6 +136,8 @@ def view_state() -> dict[str, str]:
     view |= {name: number(ss[name]) for name in ("sx", "sy", "sr", "sn")}
     if ss["basins"]:
         view["basins"] = "1"
+    if ss.get("inspector"):
+        view["inspect"] = str(ss.get("inspect", 0))
     return view
 
 
@@ -279,24 +283,9 @@ def basins(query: tuple[tuple[str, str], ...], slot: int):
 
 # --- the page -----------------------------------------------------------------------------------
 
-run_through_app()
-if "loaded" not in ss:
-    first_load()
-
-st.title("Optimizer race")
-if "link_error" in ss:
-    st.warning(
-        f"This link could not be read: {ss.pop('link_error')} Showing the default race instead.",
-        icon=":material/link_off:",
-    )
-
+page_start("Optimizer race", "", first_load, "the default race")
 sidebar = st.sidebar
-sidebar.subheader("Lecture presets")
-for preset in PRESETS.values():
-    sidebar.button(
-        preset.title, key=f"preset.{preset.key}", on_click=apply_preset, args=(preset.key,),
-        width="stretch",
-    )  # fmt: skip
+preset_buttons(sidebar, "Lecture presets", PRESETS.values(), "preset.", apply_preset)
 
 sidebar.subheader("Landscape")
 land = landscape_picker(sidebar, "", reset_start)
@@ -431,6 +420,8 @@ def inspector_section() -> None:
         "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
         "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
     )
+    if not st.toggle("Inspect the steps", key="inspector"):
+        return
     ss.setdefault("inspect", 0)
     ss["inspect"] = min(ss["inspect"], config.steps - 1)
     k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)

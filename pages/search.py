@@ -25,7 +25,7 @@ from optimizers.search import (
 )
 from optimizers.search_presets import CATALOG as PRESETS
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.navigation import run_through_app
+from ui.page_start import page_start, preset_buttons
 from viz.search import race_figure, rounds_figure, sampling_figure, surface_figure
 
 SURFACE_SIZE = 100
@@ -215,27 +215,9 @@ def cached_rounds(query: tuple, x_name: str, y_name: str, kind: str, budget: int
 
 # --- the page -----------------------------------------------------------------------------------
 
-run_through_app()
-if "hs.loaded" not in ss:
-    first_load()
-
-st.title("Hyperparameter search")
-if "hs.link_error" in ss:
-    st.warning(
-        f"This link could not be read: {ss.pop('hs.link_error')} Showing a preset instead.",
-        icon=":material/link_off:",
-    )
-
+page_start("Hyperparameter search", "hs.", first_load, "a preset")
 sidebar = st.sidebar
-sidebar.subheader("Presets")
-for preset in PRESETS.values():
-    sidebar.button(
-        preset.title,
-        key=f"hs.preset.{preset.key}",
-        on_click=apply_preset,
-        args=(preset.key,),
-        width="stretch",
-    )
+preset_buttons(sidebar, "Presets", PRESETS.values(), "hs.preset.", apply_preset)
 sidebar.subheader("What is tuned")
 land = landscape_picker(sidebar, "hs.", start_at_default)
 sidebar.selectbox(

@@ -29,7 +29,7 @@ def shown_config(at: AppTest) -> RunConfig:
 def test_page_runs_with_the_default_race():
     at = open_page()
     assert not at.exception
-    assert len(at.get("plotly_chart")) >= 3
+    assert len(at.get("plotly_chart")) == 2
     assert shown_config(at) == PRESETS["zigzag"].config
 
 
@@ -118,4 +118,18 @@ def test_surface_view_and_basins_run():
     assert not at.exception
     at.toggle(key="basins").set_value(True).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_the_inspector_shows_the_step_and_its_table_and_goes_into_the_link():
+    at = open_page()
+    at.toggle(key="inspector").set_value(True).run()
+    at.slider(key="inspect").set_value(3).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["SGD", "Momentum", "AdaGrad", "Adam"]
+    assert table["‖Δx‖ / ‖∇f‖"][0] == "0.95"
+    assert at.query_params["inspect"] == "3"
+    again = open_page({key: at.query_params[key] for key in at.query_params})
+    assert again.slider(key="inspect").value == 3

@@ -30,7 +30,7 @@ LOG_DECADES = 4.0
 IMAGE_PIXELS = 640
 IMAGE_CACHE_SIZE = 32
 CONTOUR_SHADE = 0.85
-HOVER_POINTS = 45
+HOVER_POINTS = 33
 ASPECT_LIMIT = 3.0
 TYPICAL_PLOT_WIDTH = 1000
 PLOT_HEIGHT_RANGE = (360, 620)
@@ -211,7 +211,7 @@ def _image_source(grid: Grid, colorscale: tuple[str, ...]) -> str:
 
 
 def hover_trace(grid: Grid) -> go.Scatter:
-    """Invisible points on a ≤45×45 subgrid: hover shows f there, and a click picks a start."""
+    """Invisible points on a ≤33×33 subgrid: hover shows f there, and a click picks a start."""
     stride_x = -(-len(grid.xs) // HOVER_POINTS)
     stride_y = -(-len(grid.ys) // HOVER_POINTS)
     xs, ys = grid.xs[::stride_x], grid.ys[::stride_y]
@@ -275,9 +275,9 @@ def axis_style(title: str) -> dict:
     )
 
 
-def lecture_layout(fig: go.Figure, height: int, margin: dict) -> None:
+def lecture_layout_dict(height: int, margin: dict) -> dict:
     """Template, fonts and the horizontal legend above the plot shared by every figure."""
-    fig.update_layout(
+    return dict(
         template=palette.TEMPLATE,
         height=height,
         margin=margin,
@@ -297,6 +297,10 @@ def lecture_layout(fig: go.Figure, height: int, margin: dict) -> None:
     )
 
 
+def lecture_layout(fig: go.Figure, height: int, margin: dict) -> None:
+    fig.update_layout(**lecture_layout_dict(height, margin))
+
+
 def map_height(domain: Domain) -> int:
     """A figure height (px) that gives an equal-aspect map about TYPICAL_PLOT_WIDTH px wide, so
     the shrunk axis leaves little empty space at common widths."""
@@ -311,7 +315,7 @@ def map_height(domain: Domain) -> int:
     )
 
 
-def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) -> None:
+def map_layout_dict(domain: Domain, height: int | None = None) -> dict:
     """Fixed axes on the domain (a diverging run cannot rescale them), equal aspect when sane.
 
     Equal scales make a round bowl look round; a domain more than 3× wider than tall (or the
@@ -326,8 +330,7 @@ def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) 
     )
     if 1 / ASPECT_LIMIT <= (x1 - x0) / (y1 - y0) <= ASPECT_LIMIT:
         yaxis |= dict(scaleanchor="x", scaleratio=1)
-    lecture_layout(fig, height or map_height(domain), dict(MAP_MARGIN))
-    fig.update_layout(
+    return lecture_layout_dict(height or map_height(domain), dict(MAP_MARGIN)) | dict(
         xaxis=xaxis,
         yaxis=yaxis,
         uirevision=f"map {domain}",
@@ -335,3 +338,7 @@ def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) 
         hoverdistance=30,
         dragmode="zoom",
     )
+
+
+def apply_map_layout(fig: go.Figure, domain: Domain, height: int | None = None) -> None:
+    fig.update_layout(**map_layout_dict(domain, height))

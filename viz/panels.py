@@ -2,7 +2,6 @@
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from viz import palette
 from viz.background import (
@@ -15,6 +14,7 @@ from viz.background import (
     band_edges,
     finite_values,
     lecture_layout,
+    lecture_layout_dict,
 )
 
 SURFACE_POINTS_PER_PATH = 400
@@ -105,6 +105,14 @@ def _decades(series: np.ndarray) -> float:
     return float(np.log10(values.max() / values.min())) if values.size else 0.0
 
 
+CURVE_PANELS = (  # x and y domains of the 2 × 2 grid, left to right, top to bottom
+    ((0.0, 0.45), (0.6, 1.0)),
+    ((0.55, 1.0), (0.6, 1.0)),
+    ((0.0, 0.45), (0.0, 0.4)),
+    ((0.55, 1.0), (0.0, 0.4)),
+)
+
+
 def curves_figure(
     names: list[str],
     loss: np.ndarray,
@@ -116,76 +124,89 @@ def curves_figure(
 ) -> go.Figure:
     """Four panels against the step: f − f* (log), distance to the nearest minimum, the learning
     rate and ‖∇f‖ (log). With several starts each curve is the median over the starts. A ✕ marks
-    the step where an optimizer's first start diverged."""
+    the step where an optimizer's first start diverged.
+
+    Built as one dict and validated once: Plotly's make_subplots and per-panel updates cost
+    four times as much, on every slider change.
+    """
     n_starts = loss.shape[1]
     over = f" (median of {n_starts} starts)" if n_starts > 1 else ""
-    titles = (
-        f"f − f*{over}",
-        f"distance to the nearest minimum{over}",
-        "learning rate η·s(t)",
-        f"gradient norm ‖∇f‖{over}",
-    )
-    fig = make_subplots(
-        rows=2, cols=2, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.2
-    )
     gap = _summary(np.maximum(loss - loss_floor, 0.0)) + TINY
     panels = (
-        (1, 1, gap, "log"),
-        (1, 2, _summary(distance), "linear"),
-        (2, 1, lr, "log"),
-        (2, 2, _summary(grad_norm) + TINY, "log"),
+        (f"f − f*{over}", gap, "log"),
+        (f"distance to the nearest minimum{over}", _summary(distance), "linear"),
+        ("learning rate η·s(t)", lr, "log"),
+        (f"gradient norm ‖∇f‖{over}", _summary(grad_norm) + TINY, "log"),
     )
-    for o, name in enumerate(names):
-        colour = palette.colour(o)
-        for row, col, series, _ in panels:
-            first = row == 1 and col == 1
-            fig.add_trace(
-                go.Scatter(
+    traces, layout = [], lecture_layout_dict(CURVE_HEIGHT, dict(l=70, r=20, t=90, b=50))
+    annotations = []
+    for p, ((title, series, kind), (x_domain, y_domain)) in enumerate(
+        zip(panels, CURVE_PANELS, strict=True), start=1
+    ):
+        suffix = "" if p == 1 else str(p)
+        layout[f"xaxis{suffix}"] = axis_style("step" if p > 2 else "") | dict(
+            domain=x_domain, anchor=f"y{suffix}", showgrid=True
+        )
+        y_style = dict(domain=y_domain, anchor=f"x{suffix}", type=kind, showgrid=True)
+        if kind == "log":
+            y_style |= dict(exponentformat="power") | (
+                dict(dtick=1) if _decades(series) >= 0.5 else {}
+            )
+        layout[f"yaxis{suffix}"] = axis_style("") | y_style
+        annotations.append(
+            dict(
+                text=title,
+                x=sum(x_domain) / 2,
+                y=y_domain[1],
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                yshift=8,
+                showarrow=False,
+                font=dict(size=palette.FONT_SIZE + 1, color="#222222"),
+            )
+        )
+        for o, name in enumerate(names):
+            traces.append(
+                dict(
+                    type="scatter",
                     x=np.arange(series.shape[1]),
                     y=series[o].astype(np.float32),
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
                     mode="lines",
-                    line=dict(color=colour, width=palette.THIN_LINE_WIDTH),
+                    line=dict(color=palette.colour(o), width=palette.THIN_LINE_WIDTH),
                     name=name,
                     legendgroup=name,
-                    showlegend=first,
+                    showlegend=p == 1,
                     hovertemplate=f"<b>{name}</b><br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-                ),
-                row=row,
-                col=col,
+                )
             )
+    for o, name in enumerate(names):
         diverged = np.flatnonzero(diverged_at[o] >= 0)
         if len(diverged):
             step = int(diverged_at[o, diverged[0]])
-            fig.add_trace(
-                go.Scatter(
+            traces.append(
+                dict(
+                    type="scatter",
                     x=[step],
                     y=[gap[o, min(step, gap.shape[1] - 1)]],
                     mode="markers",
                     marker=dict(
                         symbol=palette.DIVERGED_SYMBOL,
                         size=palette.HEAD_SIZE,
-                        color=colour,
+                        color=palette.colour(o),
                         line=dict(color="black", width=1),
                     ),
                     name=f"{name} diverged",
                     legendgroup=name,
                     showlegend=False,
                     hovertemplate=f"<b>{name}</b> diverged at step {step}<extra></extra>",
-                ),
-                row=1,
-                col=1,
+                )
             )
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=70, r=20, t=90, b=50))
-    for row, col, series, kind in panels:
-        x_title = "step" if row == 2 else ""
-        fig.update_xaxes(axis_style(x_title) | dict(showgrid=True), row=row, col=col)
-        y_style = dict(type=kind, showgrid=True, exponentformat="power")
-        if kind == "log" and _decades(series) >= 0.5:
-            y_style["dtick"] = 1
-        fig.update_yaxes(axis_style("") | y_style, row=row, col=col)
-    fig.update_annotations(font=dict(size=palette.FONT_SIZE + 1, color="#222222"), yshift=8)
-    fig.update_layout(hovermode="x unified", uirevision="curves")
-    return fig
+    layout |= dict(annotations=annotations, hovermode="x unified", uirevision="curves")
+    return go.Figure(data=traces, layout=layout)
 
 
 def _arrow(tail: np.ndarray, vector: np.ndarray, colour: str, dash: str, **extra) -> go.Scatter:

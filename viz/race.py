@@ -39,11 +39,11 @@ from viz.background import (
     MAP_MARGIN,
     Domain,
     Grid,
-    apply_map_layout,
     background_image,
     hover_trace,
     landmark_traces,
     map_height,
+    map_layout_dict,
 )
 
 KEY_FRAMES = 60
@@ -318,11 +318,10 @@ def race_figure(
                 indices += [mids[o], *chunks[o]]
         frames.append(dict(name=frame_names[f], data=data, traces=indices))
 
-    fig = go.Figure(data=traces, frames=frames)
-    fig.add_layout_image(background_image(grid))
-    apply_map_layout(fig, domain, height)
-    fig.update_layout(margin=dict(b=CONTROLS_MARGIN), **_controls(frame_names, plan, height))
-    return fig
+    layout = map_layout_dict(domain, height) | _controls(frame_names, plan, height)
+    layout["margin"] = dict(MAP_MARGIN, b=CONTROLS_MARGIN)
+    layout["images"] = [background_image(grid)]
+    return go.Figure(data=traces, frames=frames, layout=layout)
 
 
 def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:
