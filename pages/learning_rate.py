@@ -12,21 +12,20 @@ import streamlit as st
 
 import landscapes
 from components.linked_steps import linked_steps
-from landscapes.grid import evaluate_grid
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.lr_lessons import CATALOG as LESSONS
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
-from optimizers.simulate import simulate, sweep
+from optimizers.simulate import sweep
+from ui.cached import background, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.page_start import page_start, preset_buttons
 from ui.sliders import log_options, number, param_slider
-from viz import Grid, colour
+from viz import colour
 from viz.lr_lab import gradient_norm_figure, linked_figure, lr_range_figure
 
 MAX_RUNS = 5
 RANGE_RATES = 300
-GRID_RESOLUTION = 160
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 NO_CLIP = 10.0
 DEFAULT_LESSON = "decay_under_noise"
@@ -169,19 +168,6 @@ def labels_for(configs: list[RunConfig]) -> list[str]:
 
 
 # --- cached computations ------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def background(landscape_key: str) -> Grid:
-    land = landscapes.lookup(landscape_key)
-    xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
-    floor = min([f for _, f in land.minima] + [float(values.min())])
-    return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
-
-
-@st.cache_data(max_entries=128, show_spinner=False)
-def run(query: tuple[tuple[str, str], ...]):
-    return simulate(RunConfig.from_query(dict(query)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

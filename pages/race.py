@@ -10,19 +10,18 @@ import numpy as np
 import streamlit as st
 
 import landscapes
-from landscapes.grid import evaluate_grid
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import basin_labels, distance_to_nearest
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.presets import grid, ring
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
-from optimizers.simulate import endpoints, simulate
+from optimizers.simulate import endpoints
+from ui.cached import background, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.page_start import page_start, preset_buttons
 from ui.sliders import log_options, number, param_slider
 from viz import (
-    Grid,
     basins_figure,
     colour,
     curves_figure,
@@ -34,7 +33,6 @@ from viz import (
 
 MAX_SLOTS = 6
 BASIN_RESOLUTION = 60
-GRID_RESOLUTION = 160
 NO_SCHEDULE = "none"
 START_MODES = {"one": "One start", "ring": "Ring of starts", "grid": "Grid of starts"}
 LISTED = "listed"
@@ -183,19 +181,6 @@ def first_load() -> None:
 
 
 # --- cached computations ------------------------------------------------------------------------
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def background(landscape_key: str) -> Grid:
-    land = landscapes.lookup(landscape_key)
-    xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
-    floor = min([f for _, f in land.minima] + [float(values.min())])
-    return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def run(query: tuple[tuple[str, str], ...]):
-    return simulate(RunConfig.from_query(dict(query)))
 
 
 # Figures are cached as objects (cache_resource): unpickling a go.Figure from cache_data re-runs
