@@ -9,9 +9,9 @@ timed on a sample and scaled); compilations caused by 20 slider-like changes (ta
 import statistics
 import time
 
-import jax
 import numpy as np
 
+from optimizers.compilations import count_compilations
 from optimizers.simulate import RunConfig, simulate, sweep
 from tests.reference import initial_state, reference_step, rosenbrock, rosenbrock_derivatives
 
@@ -38,21 +38,6 @@ def best_of(action, repeats: int) -> float:
         action()
         times.append(time.perf_counter() - begin)
     return statistics.median(times)
-
-
-def count_compilations(action) -> int:
-    events = []
-
-    def listener(name, *_, **__):
-        if name == "/jax/core/compile/backend_compile_duration":
-            events.append(name)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        action()
-    finally:
-        jax.monitoring.unregister_event_duration_listener(listener)
-    return len(events)
 
 
 def numpy_race():

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import landscapes
 from optimizers import CATALOG
+from optimizers.compilations import count_compilations
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import DIVERGENCE_SPANS, RunConfig, endpoints, simulate, sweep
 
@@ -112,21 +113,6 @@ def test_schedule_multiplies_the_learning_rate_on_a_bowl(schedule):
     np.testing.assert_allclose(run.lr[0], 0.05 * multiplier, rtol=1e-5)
     expected = np.concatenate([[1.0], np.cumprod(1 - 0.05 * multiplier)])
     np.testing.assert_allclose(run.points[0, 0, :, 0], expected, rtol=1e-4, atol=1e-7)
-
-
-def count_compilations(action):
-    events = []
-
-    def listener(name, *_, **__):
-        if name == "/jax/core/compile/backend_compile_duration":
-            events.append(name)
-
-    jax.monitoring.register_event_duration_secs_listener(listener)
-    try:
-        action()
-    finally:
-        jax.monitoring.unregister_event_duration_listener(listener)
-    return len(events)
 
 
 def test_twenty_slider_changes_compile_nothing():
