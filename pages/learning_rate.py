@@ -248,11 +248,12 @@ link = to_link(configs)
 if st.query_params.to_dict() != link:
     st.query_params.from_dict(link)
 
-labels = labels_for(configs)
 if ss.get("lab.lesson"):
     lesson = LESSONS[ss["lab.lesson"]]
     labels = [run.label for run in lesson.runs]
     st.info(f"**{lesson.title}.** {lesson.look_for}", icon=":material/visibility:")
+else:
+    labels = labels_for(configs)
 st.caption(
     f"{land.name}: {land.lesson} Every run starts at ({configs[0].starts[0][0]:.3g}, "
     f"{configs[0].starts[0][1]:.3g}) and draws the same noise (seed {configs[0].seed})."
