@@ -31,19 +31,13 @@ the machine shows up in these numbers: run it on a quiet machine.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -53,31 +47,14 @@ import plotly
 import plotly.io as pio
 
 import landscapes
-from landscapes.grid import evaluate_grid
-from optimizers import CATALOG as OPTIMIZERS
-from optimizers.analysis import distance_to_nearest
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.presets import grid
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
-from viz import Grid, curves_figure, inspector_figure, race_figure
+from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
+from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-VIEWPORT = {"width": 1600, "height": 1000}
-GRID_RESOLUTION = 160  # as pages/race.py
-SERVER_START_TIMEOUT = 60.0
 LOAD_TIMEOUT_MS = 120_000
 PRESS_TIMEOUT_MS = 30_000
 WARM_UP, PRESSES = 3, 20
@@ -109,70 +86,23 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
     return statistics.median(times) * 1e3
 
 
-# --- the page's figures, built as pages/race.py builds them -------------------------------------
-
-
-def background(landscape_key: str) -> Grid:
-    """pages/race.py's `background()`, without Streamlit's cache."""
-    land = landscapes.lookup(landscape_key)
-    xs, ys, values = evaluate_grid(land, GRID_RESOLUTION)
-    floor = min([f for _, f in land.minima] + [float(values.min())])
-    return Grid(xs=xs, ys=ys, values=values, log_levels=land.log_levels, minimum=floor)
-
-
-def page_names(config: RunConfig) -> list[str]:
-    """The legend names the page gives: the optimizer's name, "+ noise" where only some get the
-    noise, numbered when repeated."""
-    names = [OPTIMIZERS[key].name for key, _ in config.optimizers]
-    if config.noise_std > 0 and not all(config.noisy):
-        names = [f"{n} + noise" if on else n for n, on in zip(names, config.noisy, strict=True)]
-    return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
+# --- the page's figures, built by the code pages/race.py calls -----------------------------------
 
 
 def build_race(config: RunConfig):
-    """pages/race.py's `race()`: the trajectory, then `race_figure` on the landscape's grid."""
     land = landscapes.lookup(config.landscape)
-    trajectory = simulate(config)
-    return race_figure(
-        background(land.key),
-        page_names(config),
-        trajectory.points,
-        trajectory.diverged_at,
-        [p for p, _ in land.minima],
-        list(land.saddles),
-        land.domain,
-    )
+    return race_view(config, simulate(config), landscape_grid(land))
 
 
 def build_curves(config: RunConfig):
-    """The page's curves figure."""
     land = landscapes.lookup(config.landscape)
-    names, trajectory = page_names(config), simulate(config)
-    minima = np.array([p for p, _ in land.minima]).reshape(-1, 2)
-    return curves_figure(
-        names,
-        trajectory.loss,
-        distance_to_nearest(trajectory.points, minima),
-        trajectory.lr,
-        np.linalg.norm(trajectory.grads, axis=-1),
-        trajectory.diverged_at,
-        background(land.key).minimum,
-    )
+    return curves_view(config, simulate(config), landscape_grid(land))
 
 
 def build_inspector(config: RunConfig, step: int = 0):
-    """The page's inspector figure, at its default step 0."""
+    """The inspector at its default step 0."""
     land = landscapes.lookup(config.landscape)
-    names, trajectory = page_names(config), simulate(config)
-    grads = trajectory.grads[:, 0, step]
-    return inspector_figure(
-        background(land.key),
-        names,
-        trajectory.points[:, 0, step],
-        -trajectory.lr[:, step, None] * grads,
-        trajectory.updates[:, 0, step],
-        land.domain,
-    )
+    return inspector_view(config, simulate(config), landscape_grid(land), step)[0]
 
 
 def page_figures(config: RunConfig) -> dict[str, object]:
@@ -232,74 +162,6 @@ def rerun_work(label: str, config: RunConfig, repeats: int = 3) -> RerunWork:
         inspector_ms=median_ms(lambda: build_inspector(config), repeats),
         serialise_ms=median_ms(lambda: [sent_json(f) for f in figures.values()], repeats),
     )
-
-
-# --- the app server -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL, to the server's own process group (it was started in a new one)."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=wait)
-            return
-
-
-@contextlib.contextmanager
-def app_server() -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free port; yields its URL and pid; always stopped after."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as a whole
-        )
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    output = log.read().decode(errors="replace")
-                    raise RuntimeError(
-                        f"The Streamlit server did not come up: {' '.join(cmd)}\n{output}"
-                    )
-                time.sleep(0.25)
-            yield url, proc.pid
-        finally:
-            stop(proc)
 
 
 # --- CPU time from /proc ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import streamlit as st
 
 import landscapes
 from optimizers import CATALOG as OPTIMIZERS
-from optimizers.analysis import basin_labels, distance_to_nearest
+from optimizers.analysis import basin_labels
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.presets import grid, ring
 from optimizers.run_config import RunConfig
@@ -20,15 +20,11 @@ from optimizers.simulate import endpoints
 from ui.cached import background, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.page_start import page_start, preset_buttons
+from ui.race_figures import curves_view, inspector_view, legend_names, race_view, surface_view
 from ui.sliders import log_options, number, param_slider
 from viz import (
     basins_figure,
     colour,
-    curves_figure,
-    inspector_figure,
-    inspector_rows,
-    race_figure,
-    surface_figure,
 )
 
 MAX_SLOTS = 6
@@ -186,66 +182,27 @@ def first_load() -> None:
 # Figures are cached as objects (cache_resource): unpickling a go.Figure from cache_data re-runs
 # Plotly's validation, which costs nearly as much as building it. The pages never mutate them.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def race(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
+def race(query: tuple[tuple[str, str], ...]):
     config = RunConfig.from_query(dict(query))
-    land = landscapes.lookup(config.landscape)
-    trajectory = run(query)
-    return race_figure(
-        background(land.key),
-        list(names),
-        trajectory.points,
-        trajectory.diverged_at,
-        [p for p, _ in land.minima],
-        list(land.saddles),
-        land.domain,
-    )
+    return race_view(config, run(query), background(config.landscape))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def curves(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
+def curves(query: tuple[tuple[str, str], ...]):
     config = RunConfig.from_query(dict(query))
-    land = landscapes.lookup(config.landscape)
-    trajectory = run(query)
-    minima = np.array([p for p, _ in land.minima]).reshape(-1, 2)
-    return curves_figure(
-        list(names),
-        trajectory.loss,
-        distance_to_nearest(trajectory.points, minima),
-        trajectory.lr,
-        np.linalg.norm(trajectory.grads, axis=-1),
-        trajectory.diverged_at,
-        background(land.key).minimum,
-    )
+    return curves_view(config, run(query), background(config.landscape))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def surface(query: tuple[tuple[str, str], ...], names: tuple[str, ...]):
+def surface(query: tuple[tuple[str, str], ...]):
     config = RunConfig.from_query(dict(query))
-    trajectory = run(query)
-    return surface_figure(
-        background(config.landscape), list(names), trajectory.points, trajectory.loss
-    )
+    return surface_view(config, run(query), background(config.landscape))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def inspector(query: tuple[tuple[str, str], ...], names: tuple[str, ...], k: int):
-    """The inspector's figure and table at step k, for the first start."""
+def inspector(query: tuple[tuple[str, str], ...], k: int):
     config = RunConfig.from_query(dict(query))
-    land = landscapes.lookup(config.landscape)
-    trajectory = run(query)
-    grads, updates = trajectory.grads[:, 0, k], trajectory.updates[:, 0, k]
-    figure = inspector_figure(
-        background(land.key),
-        list(names),
-        trajectory.points[:, 0, k],
-        -trajectory.lr[:, k, None] * grads,
-        updates,
-        land.domain,
-    )
-    rows = inspector_rows(
-        list(names), np.linalg.norm(grads, axis=-1), np.linalg.norm(updates, axis=-1)
-    )
-    return figure, rows
+    return inspector_view(config, run(query), background(config.landscape), k)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -277,7 +234,6 @@ land = landscape_picker(sidebar, "", reset_start)
 
 sidebar.subheader("Optimizers")
 sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
-names = []
 for slot in range(ss["n_opt"]):
     ss.setdefault(f"opt.{slot}", list(OPTIMIZERS)[slot])
     ss.setdefault(f"noisy.{slot}", True)
@@ -290,11 +246,6 @@ for slot in range(ss["n_opt"]):
     for h in spec.hyperparams:
         param_slider(box, h, hp_key(slot, key, h.name))
     box.checkbox("gets the gradient noise", key=f"noisy.{slot}")
-    names.append(spec.name)
-noisy = [ss[f"noisy.{slot}"] for slot in range(ss["n_opt"])]
-if ss["noise"] > 0 and not all(noisy):
-    names = [f"{name} + noise" if on else name for name, on in zip(names, noisy, strict=True)]
-names = [f"{name} ({i + 1})" if names.count(name) > 1 else name for i, name in enumerate(names)]
 
 sidebar.subheader("Learning-rate schedule")
 ss.setdefault("sched", NO_SCHEDULE)
@@ -344,6 +295,7 @@ try:
 except ValueError as error:
     st.error(f"These settings cannot run: {error}")
     st.stop()
+names = legend_names(config)
 
 query = config.to_query()
 full_query = query | view_state()
@@ -376,16 +328,16 @@ for i, name in enumerate(names):
 st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
 if ss["view"] == "race":
     st.plotly_chart(
-        race(key_query, tuple(names)),
+        race(key_query),
         key="race_chart",
         on_select=start_from_click,
         selection_mode="points",
         config={"displayModeBar": False},
     )
 else:
-    st.plotly_chart(surface(key_query, tuple(names)), config={"displaylogo": False})
+    st.plotly_chart(surface(key_query), config={"displaylogo": False})
 
-st.plotly_chart(curves(key_query, tuple(names)), config={"displayModeBar": False})
+st.plotly_chart(curves(key_query), config={"displayModeBar": False})
 
 st.subheader("Update rules")
 for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=True)):
@@ -410,7 +362,7 @@ def inspector_section() -> None:
     ss.setdefault("inspect", 0)
     ss["inspect"] = min(ss["inspect"], config.steps - 1)
     k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
-    figure, rows = inspector(key_query, tuple(names), k)
+    figure, rows = inspector(key_query, k)
     look, table = st.columns([3, 2])
     look.plotly_chart(figure, config={"displayModeBar": False})
     table.dataframe(rows, hide_index=True)

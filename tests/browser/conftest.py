@@ -17,44 +17,22 @@ skipped with a reason, except under CI=true, where they fail instead.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 BROWSER_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BROWSER_DIR.parents[1]
 ARTIFACTS = BROWSER_DIR / "artifacts"
-
-CHROMIUM = Path("/usr/bin/chromium")
 NO_CHROMIUM = (
     f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
     "(apt-get install chromium) to run browser tests"
 )
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-VIEWPORT = {"width": 1600, "height": 1000}  # projector-like
-SERVER_START_TIMEOUT = 60.0
 
 
 def _in_ci() -> bool:
@@ -80,88 +58,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 # --- the app server ------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Serve app.py with `streamlit run` on a free port; yield its URL; stop it afterwards."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as a whole at the end
-        )
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not _healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    _stop(proc)
-                    log.seek(0)
-                    output = log.read().decode(errors="replace")
-                    why = (
-                        f"exited with code {proc.returncode}"
-                        if proc.returncode is not None
-                        else f"did not answer {url}/_stcore/health within "
-                        f"{SERVER_START_TIMEOUT:.0f} s"
-                    )
-                    pytest.fail(
-                        f"Streamlit server {why}.\ncommand: {' '.join(cmd)}\n"
-                        f"--- server output ---\n{output}",
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
+    try:
+        with app_server() as (url, _):
             yield url
-        finally:
-            _stop(proc)
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 # --- the browser ---------------------------------------------------------------------------
