@@ -61,44 +61,28 @@ def linked_figure(
     steps = _steps(n_points)
     for r, label in enumerate(labels):
         colour = palette.colour(r)
-        common = dict(legendgroup=label, customdata=steps, line=dict(color=colour))
         hover = f"<b>{label}</b><br>step %{{customdata}}"
-        fig.add_trace(
-            go.Scatter(
-                x=points[r, :, 0],
-                y=points[r, :, 1],
-                mode="lines",
-                name=label,
-                hovertemplate=hover + "<br>x=%{x:.3f}, y=%{y:.3f}<extra></extra>",
-                **common | dict(line=dict(color=colour, width=palette.THIN_LINE_WIDTH)),
-            ),
-            row=1,
-            col=1,
+        views = (
+            (points[r, :, 0], points[r, :, 1], 1, 1, "<br>x=%{x:.3f}, y=%{y:.3f}"),
+            (steps[:-1], lr[r], 2, 1, "<br>η = %{y:.4g}"),
+            (steps, gap[r], 2, 2, "<br>f − f* = %{y:.3g}"),
         )
-        fig.add_trace(
-            go.Scatter(
-                x=steps[:-1],
-                y=lr[r],
-                mode="lines",
-                showlegend=False,
-                hovertemplate=hover + "<br>η = %{y:.4g}<extra></extra>",
-                **common | dict(line=dict(color=colour, width=palette.THIN_LINE_WIDTH)),
-            ),
-            row=2,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=gap[r],
-                mode="lines",
-                showlegend=False,
-                hovertemplate=hover + "<br>f − f* = %{y:.3g}<extra></extra>",
-                **common | dict(line=dict(color=colour, width=palette.THIN_LINE_WIDTH)),
-            ),
-            row=2,
-            col=2,
-        )
+        for x, y, row, col, value in views:
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=label,
+                    showlegend=row == 1,
+                    legendgroup=label,
+                    customdata=steps,
+                    line=dict(color=colour, width=palette.THIN_LINE_WIDTH),
+                    hovertemplate=hover + value + "<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
         k = int(diverged_at[r])
         if k >= 0:
             fig.add_annotation(

@@ -173,32 +173,20 @@ def surface_figure(
             row=2,
             col=1,
         )
-        fig.add_trace(
-            go.Scatter(
-                x=px,
-                y=shown,
-                mode="markers",
-                marker=_trial_marker(colour, symbol, 10),
-                legendgroup=name,
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=shown,
-                y=py,
-                mode="markers",
-                marker=_trial_marker(colour, symbol, 10),
-                legendgroup=name,
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-            row=2,
-            col=2,
-        )
+        for (x, y), (row, col) in (((px, shown), (1, 1)), ((shown, py), (2, 2))):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="markers",
+                    marker=_trial_marker(colour, symbol, 10),
+                    legendgroup=name,
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                row=row,
+                col=col,
+            )
         best = _best(points, loss)
         if best is not None:
             fig.add_trace(
