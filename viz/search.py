@@ -93,9 +93,21 @@ def _trial_marker(colour: str, symbol: str, size: int = 13) -> dict:
     return dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1.5))
 
 
-def _best(points: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+def _best_star(
+    surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int
+) -> go.Scatter | None:
+    """A star on the trial with the lowest finite loss (None when every trial diverged)."""
     finite = np.isfinite(loss)
-    return points[np.flatnonzero(finite)[np.argmin(loss[finite])]] if finite.any() else None
+    if not finite.any():
+        return None
+    best = points[np.flatnonzero(finite)[np.argmin(loss[finite])]]
+    return go.Scatter(
+        x=drawn(surface.x, best[:1]),
+        y=drawn(surface.y, best[1:]),
+        mode="markers",
+        marker=_trial_marker(colour, "star", size),
+        hoverinfo="skip",
+    )
 
 
 def _profile(surface, along: str) -> np.ndarray:
@@ -187,21 +199,10 @@ def surface_figure(
                 row=row,
                 col=col,
             )
-        best = _best(points, loss)
-        if best is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=drawn(surface.x, best[:1]),
-                    y=drawn(surface.y, best[1:]),
-                    mode="markers",
-                    marker=_trial_marker(colour, "star", 24),
-                    name=f"best {name} trial",
-                    legendgroup=name,
-                    hoverinfo="skip",
-                ),
-                row=2,
-                col=1,
-            )
+        star = _best_star(surface, points, loss, colour, 24)
+        if star is not None:
+            star.update(name=f"best {name} trial", legendgroup=name)
+            fig.add_trace(star, row=2, col=1)
     fig.add_trace(
         go.Scatter(
             x=[None],
@@ -341,18 +342,9 @@ def rounds_figure(surface, rounds: list) -> go.Figure:
                 hovertemplate=f"round {r + 1}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
             )
         )
-        best = _best(found.points, found.loss)
-        if best is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=drawn(surface.x, best[:1]),
-                    y=drawn(surface.y, best[1:]),
-                    mode="markers",
-                    marker=_trial_marker(colour, "star", 22),
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
+        star = _best_star(surface, found.points, found.loss, colour, 22)
+        if star is not None:
+            fig.add_trace(star.update(showlegend=False))
     lecture_layout(fig, SURFACE_HEIGHT - 120, dict(l=80, r=20, t=90, b=70))
     fig.update_layout(
         dragmode="select",
