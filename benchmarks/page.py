@@ -1,38 +1,38 @@
 """The race page's size and speed, measured in one run: `python -m benchmarks.page` prints a
 Markdown table.
 
-Figure sizes (target: 4 optimizers × 1000 steps under 1 MB): `viz.race_figure` built exactly as
-pages/race.py's `race()` builds it, measured as what `st.plotly_chart` sends
-(`plotly.io.to_json(fig.to_dict(), validate=False)`, which here equals `fig.to_json()`).
+Figure sizes (target: 4 optimizers × 1000 steps under 1 MB): the race figure built exactly as
+pages/race.py's `race()` builds it, measured as the JSON bytes the live-figures component
+receives (`components.live_figures.figure_bytes`).
 
-Where a rerun's time goes, without a browser: the Python figure work of one rerun of the page
-(`race()` as a st.cache_data hit, i.e. a pickle round trip, or a miss, i.e. a build and a
-pickle; `curves_figure`; `inspector_figure`; the three figures serialised as st.plotly_chart
-does), and `Plotly.newPlot` of the same three figures alone on a blank page in Chromium (the
-plotly.js shipped with plotly.py).
+Where a rerun's time goes, without a browser: the Python figure work of a new run (the race and
+curves figures built and encoded, which pages/race.py caches per run, and the inspector's
+figure when it is shown), and, on a blank page in Chromium with the plotly.js shipped with
+plotly.py, `Plotly.newPlot` of each figure (what st.plotly_chart does when its figure changes)
+against `Plotly.react` from the previous run's figure (what the live-figures component does).
 
 Slider → redraw (target: p50 < 300 ms on this 2-core machine): a real `streamlit run app.py`
 (headless, 127.0.0.1, a free port, stopped at the end, also on errors and SIGTERM) and Debian's
 Chromium driven by Playwright, measured as DESIGN.md says. Before each input every chart's
-`gd._fullLayout` is tagged (Plotly replaces that object on every draw; Streamlit even mounts a
-new chart div when a figure changes) and a MutationObserver watches `[data-testid="stApp"]`'s
-`data-test-script-state`; after the input, every animation frame checks whether every chart's
-layout object is new and the script ran and is idle again. Keydown → that frame is one sample.
-Each input gets 3 warm-up runs, then 20 timed ones, each waited out: the SGD learning-rate
-select_slider (→ / ← alternately, so after the warm-up the runs are st.cache_data hits), the
-start-x slider (→ each time, so every run is new), on the default race and on a 4 × 1000-step
-link; and, as the floor of any rerun, the noise seed's +/− buttons at noise σ = 0 (the page
-reruns, no figure changes, no chart is redrawn). The breakdown: input → script running, the
-script's run (running → notRunning, the server's Python), when the charts' Plotly draws began
-and ended (`_fullLayout` assigned → `plotly_afterplot`), and the CPU time the server and
-Chromium used per input (from /proc; two cores give at most 2 ms of CPU per ms). Other work on
-the machine shows up in these numbers: run it on a quiet machine.
+`gd._fullLayout` is tagged (Plotly replaces that object on every draw, `Plotly.react` included),
+in the page and in its component frames, and a MutationObserver watches
+`[data-testid="stApp"]`'s `data-test-script-state`; after the input, every animation frame
+checks whether every chart's layout object is new and the script ran and is idle again.
+Keydown → that frame is one sample. Each input gets 3 warm-up runs, then 20 timed ones, each
+waited out: the SGD learning-rate select_slider (→ / ← alternately, so after the warm-up the
+runs are cache hits), the start-x slider (→ each time, so every run is new), on the default race
+and on a 4 × 1000-step link; and, as the floor of any rerun, the noise seed's +/− buttons at
+noise σ = 0 (the page reruns, no figure changes, no chart is redrawn). The breakdown: input →
+script running, the script's run (running → notRunning, the server's Python), when the charts'
+Plotly draws began and ended (`_fullLayout` assigned → `plotly_afterplot`), and the CPU time the
+server and Chromium used per input (from /proc; two cores give at most 2 ms of CPU per ms).
+Other work on the machine shows up in these numbers: run it on a quiet machine.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import signal
 import statistics
 import sys
@@ -43,10 +43,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
-import plotly
-import plotly.io as pio
 
 import landscapes
+from components import PLOTLY_JS
+from components.live_figures import figure_bytes
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.presets import grid
 from optimizers.run_config import RunConfig
@@ -54,11 +54,10 @@ from optimizers.simulate import simulate
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
 from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 LOAD_TIMEOUT_MS = 120_000
 PRESS_TIMEOUT_MS = 30_000
 WARM_UP, PRESSES = 3, 20
-NEWPLOT_REPEATS = 5
+DRAW_REPEATS = 5
 MB = 1_000_000
 SIZE_TARGET_BYTES = MB
 REDRAW_TARGET_MS = 300.0
@@ -89,23 +88,26 @@ def median_ms(action: Callable[[], object], repeats: int) -> float:
 # --- the page's figures, built by the code pages/race.py calls -----------------------------------
 
 
-def build_race(config: RunConfig):
+def build_race(config: RunConfig) -> bytes:
     land = landscapes.lookup(config.landscape)
-    return race_view(config, simulate(config), landscape_grid(land))
+    figure = race_view(config, simulate(config), landscape_grid(land))
+    return figure_bytes(figure, displayModeBar=False)
 
 
-def build_curves(config: RunConfig):
+def build_curves(config: RunConfig) -> bytes:
     land = landscapes.lookup(config.landscape)
-    return curves_view(config, simulate(config), landscape_grid(land))
+    figure = curves_view(config, simulate(config), landscape_grid(land))
+    return figure_bytes(figure, displayModeBar=False)
 
 
-def build_inspector(config: RunConfig, step: int = 0):
-    """The inspector at its default step 0."""
+def build_inspector(config: RunConfig, step: int = 0) -> bytes:
+    """The inspector at its default step 0, as st.plotly_chart sends it."""
     land = landscapes.lookup(config.landscape)
-    return inspector_view(config, simulate(config), landscape_grid(land), step)[0]
+    figure = inspector_view(config, simulate(config), landscape_grid(land), step)[0]
+    return figure_bytes(figure, displayModeBar=False)
 
 
-def page_figures(config: RunConfig) -> dict[str, object]:
+def page_figures(config: RunConfig) -> dict[str, bytes]:
     return {
         "race": build_race(config),
         "curves": build_curves(config),
@@ -113,54 +115,47 @@ def page_figures(config: RunConfig) -> dict[str, object]:
     }
 
 
-def sent_json(fig) -> str:
-    """What st.plotly_chart puts in its message: the figure's dict as unvalidated JSON."""
-    return pio.to_json(fig.to_dict(), validate=False)
+def next_start(config: RunConfig) -> RunConfig:
+    """The config after one → on the start-x slider (a step of 1/400 of the domain's width)."""
+    (x0, x1), _ = landscapes.lookup(config.landscape).domain
+    (x, y), *_ = config.starts
+    return config.replace(starts=((x + (x1 - x0) / 400, y),))
 
 
 @dataclass(frozen=True)
 class FigureSize:
     label: str
     sent_bytes: int
-    json_bytes: int
     frames: int
     build_ms: float
 
 
 def figure_size(label: str, config: RunConfig) -> FigureSize:
-    fig = build_race(config)  # compiles the kernel, evaluates the grid, warms plotly's validators
+    sent = build_race(config)  # compiles the kernel, evaluates the grid, warms plotly
     return FigureSize(
         label,
-        sent_bytes=len(sent_json(fig).encode()),
-        json_bytes=len(fig.to_json().encode()),
-        frames=len(fig.frames),
+        sent_bytes=len(sent),
+        frames=len(json.loads(sent)["frames"]),
         build_ms=median_ms(lambda: build_race(config), 3),
     )
 
 
 @dataclass(frozen=True)
 class RerunWork:
+    """A new run's Python figure work, each figure built and encoded as the page sends it."""
+
     label: str
-    race_hit_ms: float
-    race_miss_ms: float
+    race_ms: float
     curves_ms: float
     inspector_ms: float
-    serialise_ms: float
 
 
 def rerun_work(label: str, config: RunConfig, repeats: int = 3) -> RerunWork:
-    """One rerun's Python figure work. st.cache_data returns a hit as pickle.loads of what it
-    stored (a go.Figure unpickles through its validating constructor); a miss builds the value
-    and stores pickle.dumps of it."""
-    figures = page_figures(config)
-    stored = pickle.dumps(figures["race"])
     return RerunWork(
         label,
-        race_hit_ms=median_ms(lambda: pickle.loads(stored), repeats),
-        race_miss_ms=median_ms(lambda: pickle.dumps(build_race(config)), repeats),
+        race_ms=median_ms(lambda: build_race(config), repeats),
         curves_ms=median_ms(lambda: build_curves(config), repeats),
         inspector_ms=median_ms(lambda: build_inspector(config), repeats),
-        serialise_ms=median_ms(lambda: [sent_json(f) for f in figures.values()], repeats),
     )
 
 
@@ -215,7 +210,9 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
 
 # --- the browser --------------------------------------------------------------------------------
 
-CHARTS_JS = "[...document.querySelectorAll('.js-plotly-plot')]"
+# Every chart: st.plotly_chart's in the page and the live-figures component's in its frame.
+CHARTS_JS = """[document, ...[...document.querySelectorAll('iframe')].map(f => f.contentDocument)]
+    .filter(Boolean).flatMap(d => [...d.querySelectorAll('.js-plotly-plot')])"""
 
 LOADED_JS = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
@@ -231,12 +228,15 @@ FIRST_CHART_JS = f"() => {CHARTS_JS}.some(gd => gd._fullLayout) ? performance.no
 # (supplyDefaults) and emits `plotly_afterplot` at its end. A setter on HTMLDivElement.prototype
 # catches the first assignment on a new chart div and gives that div an own accessor (Plotly's
 # purge deletes it, which lands back here), so each chart's first draw start and last draw end
-# after a key press are recorded in window.__draws.
+# after a key press are recorded in the page's window.__draws. The script runs in every frame; a
+# component frame (same origin) records into its page's map, with the page's clock.
 DRAW_HOOK_JS = """(() => {
     const listening = new WeakMap();
-    window.__draws = new Map();
+    const now = () => window.top.performance.now();
+    if (window === window.top) window.__draws = new Map();
     function started(gd) {
-        if (!window.__draws.has(gd)) window.__draws.set(gd, {start: performance.now(), end: null});
+        const draws = window.top.__draws;
+        if (draws && !draws.has(gd)) draws.set(gd, {start: now(), end: null});
     }
     function own(gd, value) {
         let layout = value;
@@ -248,8 +248,8 @@ DRAW_HOOK_JS = """(() => {
         if (typeof gd.on === 'function' && listening.get(gd) !== gd._ev) {
             listening.set(gd, gd._ev);
             gd.on('plotly_afterplot', () => {
-                const draw = window.__draws.get(gd);
-                if (draw) draw.end = performance.now();
+                const draw = window.top.__draws && window.top.__draws.get(gd);
+                if (draw) draw.end = now();
             });
         }
     }
@@ -260,13 +260,14 @@ DRAW_HOOK_JS = """(() => {
     });
 })();"""
 
-# Before a key press: tag every chart's layout object, forget earlier draws, start watching the
-# script state, and note the time of the keydown (or the click's pointerdown).
+# Before a key press: tag every chart's layout object (under a name without a leading "_", which
+# Plotly.react would carry over to the new layout object), forget earlier draws, start watching
+# the script state, and note the time of the keydown (or the click's pointerdown).
 ARM_JS = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = {CHARTS_JS};
     const bench = {{t0: null, tag: {{}}, states: []}};
-    charts.forEach(gd => {{ gd._fullLayout.__benchTag = bench.tag; }});
+    charts.forEach(gd => {{ gd._fullLayout.benchTag = bench.tag; }});
     if (window.__bench) window.__bench.observer.disconnect();
     window.__bench = bench;
     window.__draws = new Map();
@@ -291,7 +292,7 @@ WAIT_JS = f"""([charts, redraw, timeout]) => new Promise(resolve => {{
     function check() {{
         const now = performance.now();
         const shown = {CHARTS_JS};
-        const fresh = shown.filter(gd => gd._fullLayout && gd._fullLayout.__benchTag !== bench.tag);
+        const fresh = shown.filter(gd => gd._fullLayout && gd._fullLayout.benchTag !== bench.tag);
         const ran = bench.states.some(([, s]) => s === 'running');
         const idle = app.getAttribute('data-test-script-state') === 'notRunning';
         const drawn = !redraw || (fresh.length === shown.length && shown.length >= charts);
@@ -322,17 +323,24 @@ WAIT_JS = f"""([charts, redraw, timeout]) => new Promise(resolve => {{
     requestAnimationFrame(check);
 }})"""
 
-NEWPLOT_JS = """async ([spec, width, repeats]) => {
-    const figure = JSON.parse(spec);
-    const times = [];
+# On a blank page, per repeat: Plotly.newPlot of the run's figure in a new div (what
+# st.plotly_chart does when a figure changes), then Plotly.react to the next run's figure (what
+# the live-figures component does), each timed to one frame after it resolved.
+DRAW_JS = """async ([before, after, width, repeats]) => {
+    const frame = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const times = {newPlot: [], react: []};
     for (let i = 0; i < repeats; i++) {
         const div = document.createElement('div');
         div.style.width = width + 'px';
         document.body.appendChild(div);
-        const begin = performance.now();
-        await Plotly.newPlot(div, {...figure, config: {displayModeBar: false}});
-        await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
-        times.push(performance.now() - begin);
+        let begin = performance.now();
+        await Plotly.newPlot(div, JSON.parse(before));
+        await frame();
+        times.newPlot.push(performance.now() - begin);
+        begin = performance.now();
+        await Plotly.react(div, JSON.parse(after));
+        await frame();
+        times.react.push(performance.now() - begin);
         Plotly.purge(div);
         div.remove();
     }
@@ -455,22 +463,24 @@ def open_page(browser, url: str) -> tuple:
     return context, page, first_ms
 
 
-def newplot_ms(browser, figures: dict[str, object], widths: dict[str, float]) -> dict[str, float]:
-    """Median ms of Plotly.newPlot → drawn and a frame later, per figure, alone on a blank page."""
+def draw_ms(browser, config: RunConfig, widths: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Median ms of Plotly.newPlot and of Plotly.react (to the run after one start-x step) per
+    figure, alone on a blank page; the first repeat is a warm-up."""
+    before, after = page_figures(config), page_figures(next_start(config))
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.set_content("<html><body style='margin:0'></body></html>")
         page.add_script_tag(path=str(PLOTLY_JS))
-        return {
-            name: statistics.median(
-                page.evaluate(
-                    NEWPLOT_JS,
-                    [sent_json(fig), widths.get(name, 0.6 * widths["race"]), NEWPLOT_REPEATS + 1],
-                )[1:]
+        results = {}
+        for name in before:
+            width = widths.get(name, 0.6 * widths["race"])
+            times = page.evaluate(
+                DRAW_JS,
+                [before[name].decode(), after[name].decode(), width, DRAW_REPEATS + 1],
             )
-            for name, fig in figures.items()
-        }
+            results[name] = {how: statistics.median(ms[1:]) for how, ms in times.items()}
+        return results
     finally:
         context.close()
 
@@ -479,7 +489,7 @@ def newplot_ms(browser, figures: dict[str, object], widths: dict[str, float]) ->
 class BrowserResults:
     loads: dict[str, float]
     redraws: list[Redraws]
-    newplot: dict[str, dict[str, float]]
+    draws: dict[str, dict[str, dict[str, float]]]
 
 
 def check_browser() -> None:
@@ -521,9 +531,8 @@ def browser_results() -> BrowserResults:
                 label = f"{action.label}, 4 × 1000 steps (a link)"
                 results.redraws.append(measure(page, pid, label, action))
             context.close()
-            if PLOTLY_JS.exists():
-                for label, config in (("4 × 30", DEFAULT), ("4 × 1000", LONG)):
-                    results.newplot[label] = newplot_ms(browser, page_figures(config), widths)
+            for label, config in (("4 × 30", DEFAULT), ("4 × 1000", LONG)):
+                results.draws[label] = draw_ms(browser, config, widths)
         finally:
             browser.close()
     return results
@@ -552,13 +561,11 @@ def main():
     rows = []
     for size in sizes:
         has_target = size.label.startswith("4 optimizers")
-        same = size.json_bytes == size.sent_bytes
-        to_json = "= fig.to_json()" if same else f"fig.to_json() {size.json_bytes / MB:.3f} MB"
         rows.append(
             (
                 f"race figure JSON: {size.label}",
-                f"{size.sent_bytes / MB:.3f} MB sent by st.plotly_chart ({to_json}); "
-                f"{size.frames} frames; built in {size.build_ms:.0f} ms",
+                f"{size.sent_bytes / MB:.3f} MB sent to the live-figures component; "
+                f"{size.frames} frames; built and encoded in {size.build_ms:.0f} ms",
                 "< 1 MB" if has_target else "",
                 verdict(size.sent_bytes < SIZE_TARGET_BYTES) if has_target else "",
             )
@@ -566,17 +573,20 @@ def main():
     for w in work:
         rows.append(
             (
-                f"Python figure work per rerun, {w.label} (no browser)",
-                f"race() cache hit (unpickle) {w.race_hit_ms:.0f} ms or miss (build + pickle) "
-                f"{w.race_miss_ms:.0f} ms; curves {w.curves_ms:.0f} ms; inspector (when shown) "
-                f"{w.inspector_ms:.0f} ms; 3 charts to JSON {w.serialise_ms:.0f} ms",
+                f"Python figure work per new run, {w.label} (no browser)",
+                f"race {w.race_ms:.0f} ms, curves {w.curves_ms:.0f} ms (each cached per run), "
+                f"inspector (when shown) {w.inspector_ms:.0f} ms; built and encoded",
                 "",
                 "",
             )
         )
-    for label, times in browser.newplot.items():
-        parts = "; ".join(f"{name} {ms:.0f} ms" for name, ms in times.items())
-        rows.append((f"Plotly.newPlot alone on a blank page, {label}", parts, "", ""))
+    for label, figures in browser.draws.items():
+        parts = "; ".join(
+            f"{name} {ms['newPlot']:.0f} → {ms['react']:.0f} ms" for name, ms in figures.items()
+        )
+        rows.append(
+            (f"blank page, {label}: Plotly.newPlot → Plotly.react to the next start", parts, "", "")
+        )
     loads = browser.loads
     rows += [
         ("cold first load (fresh server): first chart drawn", f"{loads['cold']:.0f} ms", "", ""),

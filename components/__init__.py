@@ -1,1 +1,27 @@
-"""Custom Streamlit components, for what `st.plotly_chart` cannot do."""
+"""Custom Streamlit components, for what `st.plotly_chart` cannot do.
+
+Each component is a folder holding its `index.html`; it draws with the plotly.js that ships with
+plotly.py, so no second copy lives in the repository and the two can never disagree.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import plotly
+
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def serving_folder(index_html: Path) -> Path:
+    """A private folder holding `index_html` and plotly.min.js, refreshed when either changes."""
+    name = index_html.parent.name.replace("_", "-")
+    folder = Path(tempfile.gettempdir()) / f"optiscape-{name}-{plotly.__version__}"
+    folder.mkdir(exist_ok=True)
+    for source in (index_html, PLOTLY_JS):
+        target = folder / source.name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            partial = folder / f".{source.name}.partial"
+            shutil.copyfile(source, partial)
+            partial.replace(target)
+    return folder

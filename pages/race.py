@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 
 import landscapes
+from components.live_figures import figure_bytes, live_figures
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import basin_labels
 from optimizers.presets import CATALOG as PRESETS
@@ -22,10 +23,7 @@ from ui.landscape_picker import landscape_picker, set_landscape
 from ui.page_start import page_start, preset_buttons
 from ui.race_figures import curves_view, inspector_view, legend_names, race_view, surface_view
 from ui.sliders import log_options, number, param_slider
-from viz import (
-    basins_figure,
-    colour,
-)
+from viz import basins_figure, colour
 
 MAX_SLOTS = 6
 BASIN_RESOLUTION = 60
@@ -151,13 +149,13 @@ def reset_start() -> None:
 
 def start_from_click() -> None:
     """A click on the map moves the start there (the centre, for a ring)."""
-    points = ss["race_chart"].selection.points
-    if not points:
+    click = ss["race_charts"]
+    if not click:
         return
     land = landscapes.lookup(ss["land"])
     (x0, x1), (y0, y1) = land.domain
-    ss["sx"] = float(min(max(points[0]["x"], x0), x1))
-    ss["sy"] = float(min(max(points[0]["y"], y0), y1))
+    ss["sx"] = float(min(max(click["x"], x0), x1))
+    ss["sy"] = float(min(max(click["y"], y0), y1))
     if ss["smode"] in (LISTED, "grid"):
         ss["smode"] = "one"
 
@@ -179,26 +177,31 @@ def first_load() -> None:
 # --- cached computations ------------------------------------------------------------------------
 
 
-# Figures are cached as objects (cache_resource): unpickling a go.Figure from cache_data re-runs
-# Plotly's validation, which costs nearly as much as building it. The pages never mutate them.
+# The charts are cached as the JSON bytes the live-figures component receives: encoded once per
+# run, not on every rerun.
 @st.cache_resource(max_entries=32, show_spinner=False)
-def race(query: tuple[tuple[str, str], ...]):
+def race(query: tuple[tuple[str, str], ...]) -> bytes:
     config = RunConfig.from_query(dict(query))
-    return race_view(config, run(query), background(config.landscape))
+    figure = race_view(config, run(query), background(config.landscape))
+    return figure_bytes(figure, displayModeBar=False)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def curves(query: tuple[tuple[str, str], ...]):
+def curves(query: tuple[tuple[str, str], ...]) -> bytes:
     config = RunConfig.from_query(dict(query))
-    return curves_view(config, run(query), background(config.landscape))
+    figure = curves_view(config, run(query), background(config.landscape))
+    return figure_bytes(figure, displayModeBar=False)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def surface(query: tuple[tuple[str, str], ...]):
+def surface(query: tuple[tuple[str, str], ...]) -> bytes:
     config = RunConfig.from_query(dict(query))
-    return surface_view(config, run(query), background(config.landscape))
+    figure = surface_view(config, run(query), background(config.landscape))
+    return figure_bytes(figure, displaylogo=False)
 
 
+# The inspector's figure is cached as an object (cache_resource): unpickling a go.Figure from
+# cache_data re-runs Plotly's validation, which costs nearly as much as building it.
 @st.cache_resource(max_entries=64, show_spinner=False)
 def inspector(query: tuple[tuple[str, str], ...], k: int):
     config = RunConfig.from_query(dict(query))
@@ -326,18 +329,8 @@ for i, name in enumerate(names):
         )
 
 st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
-if ss["view"] == "race":
-    st.plotly_chart(
-        race(key_query),
-        key="race_chart",
-        on_select=start_from_click,
-        selection_mode="points",
-        config={"displayModeBar": False},
-    )
-else:
-    st.plotly_chart(surface(key_query), config={"displaylogo": False})
-
-st.plotly_chart(curves(key_query), config={"displayModeBar": False})
+map_view = race(key_query) if ss["view"] == "race" else surface(key_query)
+live_figures([map_view, curves(key_query)], key="race_charts", on_click=start_from_click)
 
 st.subheader("Update rules")
 for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=True)):

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
+from tests.live import live_figures
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 ROSENBROCK = "(1-x)^2 + 100*(y-x^2)^2"
@@ -20,7 +21,7 @@ def open_page(name: str, query: dict[str, str] | None = None) -> AppTest:
 
 
 def race_spec(at: AppTest) -> str:
-    return at.get("plotly_chart")[0].proto.spec
+    return live_figures(at)[0]
 
 
 def test_typing_a_formula_on_the_race_page_races_on_it():

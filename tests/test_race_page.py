@@ -1,5 +1,6 @@
 """AppTest checks of the race page: it runs, reacts to sliders, loads presets and links."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
+from tests.live import live_figures
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
 
@@ -19,7 +21,7 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
 
 
 def race_spec(at: AppTest) -> str:
-    return at.get("plotly_chart")[0].proto.spec
+    return live_figures(at)[0]
 
 
 def shown_config(at: AppTest) -> RunConfig:
@@ -29,7 +31,9 @@ def shown_config(at: AppTest) -> RunConfig:
 def test_page_runs_with_the_default_race():
     at = open_page()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2
+    race, curves = map(json.loads, live_figures(at))
+    assert len(race["frames"]) == 31
+    assert len(curves["layout"]["annotations"]) == 4
     assert shown_config(at) == PRESETS["zigzag"].config
 
 
@@ -116,9 +120,10 @@ def test_surface_view_and_basins_run():
     at = open_page(PRESETS["himmelblau"].config.to_query())
     at.radio(key="view").set_value("surface").run()
     assert not at.exception
+    assert '"type":"surface"' in live_figures(at)[0]
     at.toggle(key="basins").set_value(True).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 1
 
 
 def test_the_inspector_shows_the_step_and_its_table_and_goes_into_the_link():
@@ -126,7 +131,7 @@ def test_the_inspector_shows_the_step_and_its_table_and_goes_into_the_link():
     at.toggle(key="inspector").set_value(True).run()
     at.slider(key="inspect").set_value(3).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 1
     table = at.dataframe[0].value
     assert list(table["optimizer"]) == ["SGD", "Momentum", "AdaGrad", "Adam"]
     assert table["‖Δx‖ / ‖∇f‖"][0] == "0.95"

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 import landscapes
+from components.live_figures import figure_bytes
 from landscapes.grid import evaluate_grid
 from optimizers.presets import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
@@ -37,7 +38,7 @@ def race_of(config: RunConfig, names=None) -> tuple[go.Figure, object]:
     land = landscapes.CATALOG[config.landscape]
     run = simulate(config)
     names = names or [key for key, _ in config.optimizers]
-    figure = race_figure(
+    spec = race_figure(
         grid_of(land.key),
         names,
         run.points,
@@ -46,7 +47,7 @@ def race_of(config: RunConfig, names=None) -> tuple[go.Figure, object]:
         list(land.saddles),
         land.domain,
     )
-    return figure, run
+    return go.Figure(spec), run  # validates the unvalidated figure dict
 
 
 def decoded(values) -> np.ndarray:
@@ -64,14 +65,24 @@ def test_a_long_race_has_at_most_300_frames_and_none_carries_the_landscape():
     assert 2 <= len(figure.frames) <= 300
     for frame in figure.frames:
         assert all(trace.type == "scatter" for trace in frame.data)
-        assert 0 not in frame.traces
     assert len(figure.layout.images) == 1
     assert not any(isinstance(trace, go.Heatmap | go.Contour) for trace in figure.data)
 
 
+def test_the_map_probe_reads_the_landscape_values():
+    figure, _ = race_of(PRESETS["rosenbrock"].config)
+    probe = figure.layout.meta["probe"]
+    xs, ys, f = np.array(probe["x"]), np.array(probe["y"]), np.array(probe["f"])
+    (x0, x1), (y0, y1) = landscapes.CATALOG["rosenbrock"].domain
+    assert (xs[0], xs[-1], ys[0], ys[-1]) == pytest.approx((x0, x1, y0, y1))
+    assert f.shape == (len(ys), len(xs)) and len(xs) <= 49
+    rosenbrock = (1 - xs[None, :]) ** 2 + 100 * (ys[:, None] - xs[None, :] ** 2) ** 2
+    np.testing.assert_allclose(f, rosenbrock, rtol=2e-3, atol=1e-6)
+
+
 def test_four_optimizers_over_1000_steps_send_under_a_megabyte():
     figure, _ = race_of(long_race())
-    assert len(figure.to_json()) < MEGABYTE
+    assert len(figure_bytes(figure, displayModeBar=False)) < MEGABYTE
 
 
 def test_axes_stay_on_the_domain():

@@ -6,11 +6,11 @@ f − f_min + ε. Two ways to draw them:
 
 - `background_trace`: a heatmap of the raw values whose colour scale is a staircase with a step
   at every level. Hovering shows the true f. For static figures.
-- `background_image` + `hover_trace`: the same bands as a PNG in `layout.images`, drawn from
-  values interpolated to ~4× the grid so band edges are smooth, with an invisible scatter of grid
-  points on top for hover and click-to-set-start. For animations: with `redraw: false`,
-  plotly.js removes every non-animatable trace (heatmaps included) from the plot on the first
-  frame, while layout images and scatter traces absent from the frames survive.
+- `background_image` + `probe_grid`: the same bands as a PNG in `layout.images`, drawn from
+  values interpolated to ~4× the grid so band edges are smooth, and a coarse grid of f for
+  `layout.meta.probe`, from which the live-figures component reads f under the mouse. For
+  animations: with `redraw: false`, plotly.js removes every non-animatable trace (heatmaps
+  included) from the plot on the first frame, while layout images survive.
 """
 
 import base64
@@ -30,7 +30,7 @@ LOG_DECADES = 4.0
 IMAGE_PIXELS = 640
 IMAGE_CACHE_SIZE = 32
 CONTOUR_SHADE = 0.85
-HOVER_POINTS = 33
+PROBE_POINTS = 49
 ASPECT_LIMIT = 3.0
 TYPICAL_PLOT_WIDTH = 1000
 PLOT_HEIGHT_RANGE = (360, 620)
@@ -210,25 +210,14 @@ def _image_source(grid: Grid, colorscale: tuple[str, ...]) -> str:
     return "data:image/png;base64," + base64.b64encode(_png(indices, colours + shaded)).decode()
 
 
-def hover_trace(grid: Grid) -> go.Scatter:
-    """Invisible points on a ≤33×33 subgrid: hover shows f there, and a click picks a start."""
-    stride_x = -(-len(grid.xs) // HOVER_POINTS)
-    stride_y = -(-len(grid.ys) // HOVER_POINTS)
-    xs, ys = grid.xs[::stride_x], grid.ys[::stride_y]
-    values = finite_values(grid)[::stride_y, ::stride_x]
-    gx, gy = np.meshgrid(xs, ys)
-    return go.Scatter(
-        x=gx.ravel().astype(np.float32),
-        y=gy.ravel().astype(np.float32),
-        customdata=values.ravel().astype(np.float32),
-        mode="markers",
-        marker=dict(size=12, opacity=0),
-        selected=dict(marker=dict(opacity=0)),
-        unselected=dict(marker=dict(opacity=0)),
-        name="landscape",
-        showlegend=False,
-        hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<br>f=%{customdata:.4g}<extra></extra>",
-    )
+def probe_grid(grid: Grid) -> dict:
+    """f at ≤49×49 grid points, corners included, 4 significant digits:
+    {"x": [...], "y": [...], "f": rows}, f[i][j] = f(x[j], y[i])."""
+    columns = np.unique(np.linspace(0, len(grid.xs) - 1, PROBE_POINTS).round().astype(int))
+    rows = np.unique(np.linspace(0, len(grid.ys) - 1, PROBE_POINTS).round().astype(int))
+    values = finite_values(grid)[np.ix_(rows, columns)]
+    rounded = [[float(f"{v:.4g}") for v in row] for row in values]
+    return dict(x=grid.xs[columns].tolist(), y=grid.ys[rows].tolist(), f=rounded)
 
 
 def landmark_traces(

@@ -4,7 +4,8 @@ What plotly.js can do decides the design. Frames are played with `redraw: false`
 keep 20+ frames a second; such a frame re-plots only the scatter traces it names and merges its
 data into them, it cannot hide a trace by `visible` (the old drawing stays), but it does apply a
 trace's `opacity`; and it deletes every non-scatter trace from the plot, so the landscape is a
-layout image (`background_image`) with an invisible scatter on top for hover and clicks.
+layout image (`background_image`), with a coarse grid of f in `layout.meta.probe` for the
+read-out and the clicks of the live-figures component.
 
 Sending the growing path whole in every frame costs ~F²/2 points. Instead each optimizer's path
 is cut into B chunks that sit in the base figure at full resolution; a frame shows the finished
@@ -32,7 +33,7 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
+import plotly.io as pio
 
 from viz import palette
 from viz.background import (
@@ -40,10 +41,10 @@ from viz.background import (
     Domain,
     Grid,
     background_image,
-    hover_trace,
     landmark_traces,
     map_height,
     map_layout_dict,
+    probe_grid,
 )
 
 KEY_FRAMES = 60
@@ -243,14 +244,16 @@ def race_figure(
     domain: Domain,
     max_frames: int = 300,
     height: int | None = None,
-) -> go.Figure:
-    """The animated race of `points[opt, start, step, 2]` on the landscape (module docstring).
+) -> dict:
+    """The animated race of `points[opt, start, step, 2]` on the landscape (module docstring),
+    as a plain Plotly figure dict {data, layout, frames}: plotly.py would spend ~0.3 s validating
+    300 frames of a 1000-step race, so the race is built from dicts and checked by the tests
+    (`go.Figure(race_figure(...))` validates it).
 
-    Trace 0 is the landscape's hover/click layer and is never in a frame. Then, per layer and
-    optimizer: chunks, mid traces, tip traces (which carry the legend entries), the landmarks,
-    the ✕ traces of optimizers that diverge, and the heads on top. Each optimizer's traces share
-    a legend group, so a legend click hides all of them. `height` defaults to one that suits
-    the domain's aspect ratio.
+    The traces, per layer and optimizer: chunks, mid traces, tip traces (which carry the legend
+    entries), the landmarks, the ✕ traces of optimizers that diverge, and the heads on top. Each
+    optimizer's traces share a legend group, so a legend click hides all of them. `height`
+    defaults to one that suits the domain's aspect ratio.
     """
     points = np.asarray(points, dtype=np.float64)
     diverged_at = np.asarray(diverged_at, dtype=int)
@@ -265,14 +268,16 @@ def race_figure(
     def style(o: int) -> dict:
         return dict(legendgroup=f"{o}:{names[o]}", showlegend=False, hoverinfo="skip")
 
-    def path(o: int, span: tuple[int, int], **extra) -> go.Scatter:
+    def path(o: int, span: tuple[int, int], **extra) -> dict:
         line = dict(color=palette.colour(o), width=palette.LINE_WIDTH)
-        return go.Scatter(
-            **_polyline(points[o], *span), mode="lines", line=line, **style(o) | extra
+        return (
+            dict(type="scatter", **_polyline(points[o], *span), mode="lines", line=line)
+            | style(o)
+            | extra
         )
 
     n_chunks = len(plan.bounds) - 1
-    traces = [hover_trace(grid)]
+    traces = []
     chunk_span = [
         (plan.steps[plan.bounds[c]], plan.steps[plan.bounds[c + 1]]) for c in range(n_chunks)
     ]
@@ -285,7 +290,7 @@ def race_figure(
         path(o, plan.tip_span(final), name=name, showlegend=True, legendrank=o)
         for o, name in enumerate(names)
     ]
-    traces += landmark_traces(minima, saddles)
+    traces += [trace.to_plotly_json() for trace in landmark_traces(minima, saddles)]
     crosses = {}
     for o in range(n_opt):
         if np.any(diverged_at[o] >= 0):
@@ -320,8 +325,10 @@ def race_figure(
 
     layout = map_layout_dict(domain, height) | _controls(frame_names, plan, height)
     layout["margin"] = dict(MAP_MARGIN, b=CONTROLS_MARGIN)
-    layout["images"] = [background_image(grid)]
-    return go.Figure(data=traces, frames=frames, layout=layout)
+    layout["images"] = [background_image(grid).to_plotly_json()]
+    layout["meta"] = dict(probe=probe_grid(grid))
+    layout["template"] = pio.templates[layout["template"]].to_plotly_json()  # plotly.js needs it
+    return dict(data=traces, layout=layout, frames=frames)
 
 
 def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:

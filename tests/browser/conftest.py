@@ -9,6 +9,8 @@ Helpers (import them with `from conftest import screenshot, wait_for_app_idle`; 
 stay unambiguous, keep this the only conftest.py under tests/browser/)
     wait_for_app_idle(page)  until the script has finished running and no spinner is shown.
     screenshot(page, name)   saves tests/browser/artifacts/<name>.png.
+    live_frame(page)         the frame of the race page's live-figures component, once it drew.
+    live_charts(page)        the Plotly charts in that frame: the race (or surface), the curves.
 
 Every test in this folder gets the `browser` marker. Without /usr/bin/chromium the tests are
 skipped with a reason, except under CI=true, where they fail instead.
@@ -25,7 +27,7 @@ import pytest
 from app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Frame, Locator, Page
 
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS = BROWSER_DIR / "artifacts"
@@ -131,3 +133,19 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+LIVE_FIGURES = 'iframe[title="components.live_figures.live_figures"]'
+
+
+def live_frame(page: Page, timeout: float = 60_000) -> Frame:
+    """The live-figures component's frame, once it has drawn its first figures (it marks its
+    body with data-renders)."""
+    page.wait_for_selector(LIVE_FIGURES, timeout=timeout)
+    frame = page.locator(LIVE_FIGURES).element_handle().content_frame()
+    frame.wait_for_selector("body[data-renders]", timeout=timeout)
+    return frame
+
+
+def live_charts(page: Page) -> Locator:
+    return live_frame(page).locator(".js-plotly-plot")

@@ -1,14 +1,12 @@
 """Typing a formula in a real Chromium: it is drawn and raced on; a bad one is explained."""
 
-from conftest import screenshot, wait_for_app_idle
+from conftest import live_charts, live_frame, screenshot, wait_for_app_idle
 from playwright.sync_api import Page, expect
-
-RACE = ".js-plotly-plot"
 
 
 def choose_formula(page: Page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector(RACE, timeout=60_000)
+    live_frame(page)
     wait_for_app_idle(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Type your own f(x, y)").click()
@@ -28,9 +26,9 @@ def test_a_typed_formula_is_drawn_and_raced_on(page: Page, app_url: str):
     choose_formula(page, app_url)
     type_formula(page, "(1-x)^2 + 100*(y-x^2)^2")
     page.wait_for_function("() => location.search.includes('formula%3A%281-x%29')")
-    names = page.locator(RACE).first.evaluate("gd => gd.data.map(t => t.name)")
+    names = live_charts(page).first.evaluate("gd => gd.data.map(t => t.name)")
     assert "minimum" in names
-    minimum = page.locator(RACE).first.evaluate(
+    minimum = live_charts(page).first.evaluate(
         "gd => { const t = gd.data.find(t => t.name === 'minimum'); return [t.x[0], t.y[0]]; }"
     )
     assert abs(minimum[0] - 1) < 1e-2 and abs(minimum[1] - 1) < 1e-2
@@ -40,10 +38,10 @@ def test_a_typed_formula_is_drawn_and_raced_on(page: Page, app_url: str):
 
 def test_a_bad_formula_is_explained_under_the_input_and_the_picture_stays(page: Page, app_url: str):
     choose_formula(page, app_url)
-    before = page.locator(RACE).first.evaluate("gd => gd.layout.images[0].source.length")
+    before = live_charts(page).first.evaluate("gd => gd.layout.images[0].source.length")
     type_formula(page, "x + import")
     expect(page.get_by_text("The last good landscape is still shown")).to_be_visible()
-    after = page.locator(RACE).first.evaluate("gd => gd.layout.images[0].source.length")
+    after = live_charts(page).first.evaluate("gd => gd.layout.images[0].source.length")
     assert after == before
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "formula-error")
