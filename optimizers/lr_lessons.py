@@ -82,9 +82,7 @@ def _decay_under_noise() -> Lesson:
 
 
 def _warmup() -> Lesson:
-    # α = 1 holds the rate at η after the warmup: s(t) = min(1, t/20), plain linear warmup.
-    hp = {"start_factor": 0.0, "warmup_steps": 20.0, "decay_steps": 200.0, "alpha": 1.0}
-    warmup = ("warmup_cosine", hp)
+    warmup = ("linear_warmup", {"start_factor": 0.0, "warmup_steps": 20.0})
     return Lesson(
         key="warmup",
         title="Warmup",

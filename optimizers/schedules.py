@@ -1,8 +1,8 @@
 r"""Learning-rate schedules as data: one `ScheduleSpec` per multiplier s(t).
 
 The engine uses η_t = η · s(t) at step t = 0, 1, 2, …, where η is each optimizer's own learning
-rate. Every schedule has s(0) = 1 except ``warmup_cosine``, whose purpose is to start below the
-base rate: its s(0) is the hyperparameter s₀ and it reaches 1 at the end of the warmup.
+rate. Every schedule has s(0) = 1 except the two warmups, whose purpose is to start below the
+base rate: their s(0) is the hyperparameter s₀ and they reach 1 at the end of the warmup.
 
     constant         s(t) = 1
     step             s(t) = γ^⌊t/k⌋
@@ -10,6 +10,7 @@ base rate: its s(0) is the hyperparameter s₀ and it reaches 1 at the end of th
     inverse_time     s(t) = 1 / (1 + k t)
     cosine           s(t) = α + (1 − α) · ½(1 + cos(π min(t, T)/T))
     cyclic           s(t) = 1 + (M − 1) · (1 − |(t mod 2H)/H − 1|)
+    linear_warmup    s(t) = s₀ + (1 − s₀) min(t, W)/W, then 1 (1 throughout if W = 0)
     warmup_cosine    s(t) = s₀ + (1 − s₀) t/W for t < W, then cosine from 1 to α over T − W steps
     cosine_restarts  cosine from 1 to α over T_i = T mᶦ steps, restarting at 1 after each cycle
 
@@ -80,6 +81,17 @@ def cyclic(max_factor, half_period):
     def schedule(t):
         phase = jnp.mod(_f32(t), 2.0 * half_period) / half_period
         return 1.0 + (max_factor - 1.0) * (1.0 - jnp.abs(phase - 1.0))
+
+    return schedule
+
+
+def linear_warmup(start_factor, warmup_steps):
+    """s(0) = s₀ rising linearly to s(W) = 1, then held: `optax.linear_schedule(s₀, 1, W)`."""
+    start_factor, warmup = _f32(start_factor), _steps(warmup_steps, least=0.0)
+
+    def schedule(t):
+        t = _f32(t)
+        return jnp.where(t < warmup, start_factor + (1.0 - start_factor) * t / warmup, 1.0)
 
     return schedule
 
@@ -202,6 +214,19 @@ SCHEDULES = (
             Hyperparam("half_period", 25.0, 1.0, 2500.0, log=True, help="H: steps from 1 up to M."),
         ),
         build=cyclic,
+    ),
+    ScheduleSpec(
+        key="linear_warmup",
+        name="Linear warmup",
+        latex=r"s(t) = \begin{cases} s_0 + (1 - s_0)\, t / W & t < W \\ 1 & t \ge W \end{cases}"
+        + r"\quad (s(0) = s_0)",
+        hyperparams=(
+            Hyperparam(
+                "start_factor", 0.0, 0.0, 1.0, help="s₀: the multiplier at t = 0 (not 1 here)."
+            ),
+            Hyperparam("warmup_steps", 20.0, 0.0, 1000.0, help="W: steps to rise from s₀ to 1."),
+        ),
+        build=linear_warmup,
     ),
     ScheduleSpec(
         key="warmup_cosine",

@@ -51,6 +51,11 @@ def _warmup_cosine_reference(t, start_factor, warmup_steps, decay_steps, alpha):
     return np.where(t < warmup, rising, _cosine(alpha, np.clip(t - warmup, 0, decay) / decay))
 
 
+def _linear_warmup_reference(t, start_factor, warmup_steps):
+    warmup = _steps(warmup_steps, least=0.0)
+    return np.where(t < warmup, start_factor + (1 - start_factor) * t / max(warmup, 1.0), 1.0)
+
+
 def _cyclic_reference(t, max_factor, half_period):
     """Smith 2017, section 3.1: cycle = ⌊1 + t/2H⌋, x = |t/H − 2 cycle + 1|."""
     half_period = _steps(half_period)
@@ -68,6 +73,7 @@ REFERENCES = {
         alpha, np.minimum(t, _steps(decay_steps)) / _steps(decay_steps)
     ),
     "cyclic": _cyclic_reference,
+    "linear_warmup": _linear_warmup_reference,
     "warmup_cosine": _warmup_cosine_reference,
     "cosine_restarts": _restarts_reference,
 }
@@ -108,7 +114,7 @@ def _check_against_reference(key, hp):
     got = _schedule(key, hp)
     want = REFERENCES[key](TS.astype(np.float64), **hp)
     assert np.all(np.isfinite(got)) and np.all(got >= 0)
-    if key == "warmup_cosine":
+    if key in ("linear_warmup", "warmup_cosine"):
         warmup = int(_steps(hp["warmup_steps"], least=0.0))
         assert got[0] == (np.float32(hp["start_factor"]) if warmup else 1.0)
         assert got[warmup] == 1.0
@@ -140,6 +146,7 @@ def test_keys_and_hyperparameter_names():
         "inverse_time": ["k"],
         "cosine": ["decay_steps", "alpha"],
         "cyclic": ["max_factor", "half_period"],
+        "linear_warmup": ["start_factor", "warmup_steps"],
         "warmup_cosine": ["start_factor", "warmup_steps", "decay_steps", "alpha"],
         "cosine_restarts": ["period", "period_mult", "alpha"],
     }
@@ -203,6 +210,15 @@ def test_cosine_matches_optax(steps, alpha):
 
 
 @EXAMPLES
+@given(start=ALPHA, warmup=st.integers(1, 1000))
+def test_linear_warmup_matches_optax(start, warmup):
+    reference = optax.linear_schedule(start, 1.0, warmup)
+    _assert_matches_optax(
+        "linear_warmup", {"start_factor": start, "warmup_steps": warmup}, reference
+    )
+
+
+@EXAMPLES
 @given(
     start=ALPHA,
     warmup=st.integers(1, 1000),
@@ -241,12 +257,12 @@ def _other_values(key):
 def test_traced_hyperparameters_compile_once(key):
     build = CATALOG[key].build
     jitted = jax.jit(lambda hp, t: build(**hp)(t))
-    t = jnp.int32(150)
+    t = jnp.array([10, 150], jnp.int32)
     outputs = []
     for hp in (CATALOG[key].defaults(), _other_values(key)):
         out = jitted({name: jnp.float32(value) for name, value in hp.items()}, t)
-        assert out.shape == () and out.dtype == jnp.float32
-        outputs.append(float(out))
+        assert out.shape == (2,) and out.dtype == jnp.float32
+        outputs.append(out.tolist())
     assert jitted._cache_size() == 1
     if CATALOG[key].hyperparams:
         assert outputs[0] != outputs[1]
