@@ -19,6 +19,7 @@ from viz.background import (
 
 SURFACE_POINTS_PER_PATH = 400
 SURFACE_COLOURS = ("#F7FBFF", "#9ECAE1", "#2171B5")
+PATH_LIFT = 0.015  # of the z range: paths float just above the surface, not inside it
 CURVE_HEIGHT = 560
 INSPECTOR_HEIGHT = 440
 INSPECTOR_ASPECT = 1.6
@@ -42,9 +43,11 @@ def _surface_height(grid: Grid, values: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.ndarray) -> go.Figure:
-    """The landscape as a 3-D surface with every path lying on it (z = its loss)."""
+    """The landscape as a 3-D surface with every path lying on it (z = its loss, lifted by
+    PATH_LIFT of the z range so that the translucent surface does not hide the lines)."""
     values = finite_values(grid)
     z, z_title = _surface_height(grid, values)
+    lift = PATH_LIFT * float(np.ptp(z))
     fig = go.Figure(
         go.Surface(
             x=grid.xs,
@@ -52,7 +55,7 @@ def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.nd
             z=z.astype(np.float32),
             colorscale=[[i / 2, c] for i, c in enumerate(SURFACE_COLOURS)],
             showscale=False,
-            opacity=0.92,
+            opacity=0.8,
             name="landscape",
             hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra></extra>",
             contours=dict(z=dict(show=True, color="#6B8BA4", width=1, usecolormap=False)),
@@ -68,7 +71,7 @@ def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.nd
                 go.Scatter3d(
                     x=points[o, s, keep, 0],
                     y=points[o, s, keep, 1],
-                    z=path_z,
+                    z=path_z + lift,
                     mode="lines",
                     line=dict(color=palette.colour(o), width=7),
                     name=name,
@@ -87,7 +90,7 @@ def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.nd
             zaxis=axis | dict(title=dict(text=z_title, font=dict(size=16))),
             aspectmode="manual",
             aspectratio=dict(x=1.4, y=1.4 * (y1 - y0) / (x1 - x0) if x1 > x0 else 1, z=0.7),
-            camera=dict(eye=dict(x=-1.3, y=-1.6, z=1.1)),
+            camera=dict(eye=dict(x=-0.75, y=-1.1, z=1.3), center=dict(x=0, y=0, z=-0.2)),
         ),
         uirevision="surface",
     )
