@@ -177,27 +177,21 @@ def first_load() -> None:
 # --- cached computations ------------------------------------------------------------------------
 
 
-# The charts are cached as the JSON bytes the live-figures component receives: encoded once per
-# run, not on every rerun.
-@st.cache_resource(max_entries=32, show_spinner=False)
-def race(query: tuple[tuple[str, str], ...]) -> bytes:
+# The live-figures charts: each view's builder and Plotly config. They are cached as the JSON
+# bytes the component receives: encoded once per run, not on every rerun.
+CHARTS = {
+    "race": (race_view, dict(displayModeBar=False)),
+    "curves": (curves_view, dict(displayModeBar=False)),
+    "surface": (surface_view, dict(displaylogo=False)),
+}
+
+
+@st.cache_resource(max_entries=80, show_spinner=False)
+def chart(view: str, query: tuple[tuple[str, str], ...]) -> bytes:
     config = RunConfig.from_query(dict(query))
-    figure = race_view(config, run(query), background(config.landscape))
-    return figure_bytes(figure, displayModeBar=False)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curves(query: tuple[tuple[str, str], ...]) -> bytes:
-    config = RunConfig.from_query(dict(query))
-    figure = curves_view(config, run(query), background(config.landscape))
-    return figure_bytes(figure, displayModeBar=False)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def surface(query: tuple[tuple[str, str], ...]) -> bytes:
-    config = RunConfig.from_query(dict(query))
-    figure = surface_view(config, run(query), background(config.landscape))
-    return figure_bytes(figure, displaylogo=False)
+    build, plotly_config = CHARTS[view]
+    figure = build(config, run(query), background(config.landscape))
+    return figure_bytes(figure, **plotly_config)
 
 
 # The inspector's figure is cached as an object (cache_resource): unpickling a go.Figure from
@@ -329,8 +323,11 @@ for i, name in enumerate(names):
         )
 
 st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
-map_view = race(key_query) if ss["view"] == "race" else surface(key_query)
-live_figures([map_view, curves(key_query)], key="race_charts", on_click=start_from_click)
+live_figures(
+    [chart(ss["view"], key_query), chart("curves", key_query)],
+    key="race_charts",
+    on_click=start_from_click,
+)
 
 st.subheader("Update rules")
 for slot, ((key, _), name) in enumerate(zip(config.optimizers, names, strict=True)):

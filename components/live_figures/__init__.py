@@ -45,7 +45,7 @@ def live_figures(
     """Draw `figures` (from `figure_bytes`) one under the other, in one frame.
 
     Streamlit re-sends a component's arguments only when their JSON part changes, so a checksum
-    of each figure goes with the bytes."""
+    of each figure goes with the bytes; the frame redraws only figures whose checksum changed."""
     _component()(
         count=len(figures),
         checksums=[zlib.crc32(figure) for figure in figures],
