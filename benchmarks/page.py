@@ -47,8 +47,8 @@ import numpy as np
 import landscapes
 from components import PLOTLY_JS
 from components.live_figures import figure_bytes
-from optimizers.presets import CATALOG as PRESETS
-from optimizers.presets import grid
+from lessons.race import CATALOG as PRESETS
+from lessons.starts import grid
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server

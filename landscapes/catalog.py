@@ -6,7 +6,7 @@ saddles of the classic functions were found the same way. Some domains are narro
 standard ones so that the interesting part of the surface fills the picture.
 
 The last three records (`warmup_trap`, `sharp_flat`, `cliff`) are built for the learning-rate
-lessons in `optimizers.lr_lessons`; their docstrings give the curvatures those lessons rely on.
+lessons in `lessons.learning_rate`; their docstrings give the curvatures those lessons rely on.
 """
 
 import jax

@@ -17,20 +17,72 @@ from optimizers import extra
 from optimizers.spec import Hyperparam, OptimizerSpec
 
 
-def _lr(default: float, lo: float = 1e-5, hi: float = 10.0) -> Hyperparam:
-    return Hyperparam("learning_rate", default, lo, hi, log=True, help="Step size η.")
+def _lr(default: float, lo: float = 1e-5, hi: float = 10.0, why: str = "") -> Hyperparam:
+    return Hyperparam(
+        "learning_rate",
+        default,
+        lo,
+        hi,
+        symbol="η",
+        scale="log",
+        words="learning rate",
+        help=f"Step size η.{why}",
+        search=(max(lo, 1e-4), hi),
+    )
 
 
-MOMENTUM = Hyperparam("momentum", 0.9, 0.0, 0.999, help="Momentum μ: how much velocity is kept.")
-B1 = Hyperparam("b1", 0.9, 0.0, 0.999, help="β₁: decay of the gradient's running mean.")
-B2 = Hyperparam("b2", 0.999, 0.5, 0.9999, help="β₂: decay of the squared gradient's mean.")
-EPS = Hyperparam("eps", 1e-8, 1e-10, 1.0, log=True, help="ε: keeps the denominator away from 0.")
-DAMPING = Hyperparam("damping", 0.0, 0.0, 10.0, help="λ: adds λI to the curvature matrix.")
+def _decay(name: str, symbol: str, default: float, lo: float, hi: float, help_: str):
+    """A decay rate β near 1, searched through 1 − β on a log scale over β ∈ [0.5, 0.999]."""
+    return Hyperparam(
+        name,
+        default,
+        lo,
+        hi,
+        symbol=symbol,
+        scale="log1m",
+        help=help_,
+        search=(max(lo, 0.5), min(hi, 0.999)),
+    )
 
-_ADAM_MOMENTS = (
-    r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"
+
+def _eps(default: float, help_: str) -> Hyperparam:
+    return Hyperparam("eps", default, 1e-10, 1.0, symbol="ε", scale="log", help=help_)
+
+
+def _weight_decay(default: float) -> Hyperparam:
+    return Hyperparam(
+        "weight_decay",
+        default,
+        0.0,
+        1.0,
+        symbol="λ",
+        words="weight decay",
+        help="Decoupled pull towards 0.",
+    )
+
+
+ADAM_RATE_NOTE = (
+    " Tuned for these 2-D landscapes: Kingma & Ba suggest 0.001, a rate made for networks"
+    " with many weights."
 )
-_ADAM_HATS = r"\hat m_t = \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t}"
+MOMENTUM = _decay("momentum", "μ", 0.9, 0.0, 0.999, "How much velocity is kept.")
+B1 = _decay("b1", "β₁", 0.9, 0.0, 0.999, "Decay of the gradient's running mean.")
+B2 = _decay("b2", "β₂", 0.999, 0.5, 0.9999, "Decay of the squared gradient's mean.")
+EPS = _eps(1e-8, "Keeps the denominator away from 0.")
+DAMPING = Hyperparam(
+    "damping", 0.0, 0.0, 10.0, symbol="λ", words="damping", help="Adds λI to the curvature matrix."
+)
+
+
+def lines(*rows: str) -> str:
+    """A rule of several lines, aligned at their first `&`: long rules wrap instead of running
+    off the right edge of a projector's screen."""
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+_ADAM_M = r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t"
+_ADAM_V = r"v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2"
+_ADAM_HATS = r"\hat m_t &= \frac{m_t}{1-\beta_1^t},\quad \hat v_t = \frac{v_t}{1-\beta_2^t}"
 
 OPTIMIZERS = (
     OptimizerSpec(
@@ -50,30 +102,47 @@ OPTIMIZERS = (
     OptimizerSpec(
         key="nesterov",
         name="Nesterov",
-        latex=r"v_{t+1} = \mu v_t + g_t,\quad x_{t+1} = x_t - \eta\,(g_t + \mu v_{t+1})",
+        latex=lines(
+            r"\text{look-ahead: } v_{t+1} &= \mu v_t - \eta\, \nabla f(x_t + \mu v_t),"
+            r"\quad x_{t+1} = x_t + v_{t+1}",
+            r"\text{optax's form: } u_{t+1} &= \mu u_t + g_t,"
+            r"\quad x_{t+1} = x_t - \eta\,(g_t + \mu u_{t+1})",
+        ),
         hyperparams=(_lr(0.1), MOMENTUM),
         build=lambda **hp: optax.sgd(**hp, nesterov=True),
     ),
     OptimizerSpec(
         key="adagrad",
         name="AdaGrad",
-        latex=r"G_{t} = G_{t-1} + g_t^2,\ G_0 = a,\quad "
-        + r"x_{t+1} = x_t - \eta\,\frac{g_t}{\sqrt{G_t + \epsilon}}",
+        latex=lines(
+            r"G_t &= G_{t-1} + g_t^2,\quad G_0 = a",
+            r"x_{t+1} &= x_t - \eta\,\frac{g_t}{\sqrt{G_t + \epsilon}}",
+        ),
         hyperparams=(
             _lr(1.5),
-            Hyperparam("initial_accumulator_value", 0.1, 0.0, 1.0, help="a: starting value of G."),
-            Hyperparam("eps", 1e-7, 1e-10, 1.0, log=True, help="ε: keeps the root away from 0."),
+            Hyperparam(
+                "initial_accumulator_value",
+                0.1,
+                0.0,
+                1.0,
+                symbol="a",
+                words="initial accumulator",
+                help="Starting value of G.",
+            ),
+            _eps(1e-7, "Keeps the root away from 0."),
         ),
         build=optax.adagrad,
     ),
     OptimizerSpec(
         key="rmsprop",
         name="RMSProp",
-        latex=r"v_t = \rho v_{t-1} + (1-\rho)\, g_t^2,\quad "
-        + r"x_{t+1} = x_t - \eta\,\frac{g_t}{\sqrt{v_t + \epsilon}}",
+        latex=lines(
+            r"v_t &= \rho v_{t-1} + (1-\rho)\, g_t^2",
+            r"x_{t+1} &= x_t - \eta\,\frac{g_t}{\sqrt{v_t + \epsilon}}",
+        ),
         hyperparams=(
             _lr(0.1),
-            Hyperparam("decay", 0.9, 0.5, 0.9999, help="ρ: decay of the squared gradient's mean."),
+            _decay("decay", "ρ", 0.9, 0.5, 0.9999, "Decay of the squared gradient's mean."),
             EPS,
         ),
         build=optax.rmsprop,
@@ -81,16 +150,23 @@ OPTIMIZERS = (
     OptimizerSpec(
         key="adadelta",
         name="Adadelta",
-        latex=(
-            r"E_t = \rho E_{t-1} + (1-\rho)\, g_t^2,\quad "
-            r"u_t = \frac{\sqrt{D_{t-1}+\epsilon}}{\sqrt{E_t+\epsilon}}\, g_t,\quad "
-            r"D_t = \rho D_{t-1} + (1-\rho)\, u_t^2,\quad x_{t+1} = x_t - \eta\, u_t"
+        latex=lines(
+            r"E_t &= \rho E_{t-1} + (1-\rho)\, g_t^2,\quad "
+            r"u_t = \frac{\sqrt{D_{t-1}+\epsilon}}{\sqrt{E_t+\epsilon}}\, g_t",
+            r"D_t &= \rho D_{t-1} + (1-\rho)\, u_t^2,\quad x_{t+1} = x_t - \eta\, u_t",
         ),
         hyperparams=(
             _lr(1.0),
-            Hyperparam("rho", 0.9, 0.5, 0.9999, help="ρ: decay of both running means."),
+            _decay("rho", "ρ", 0.9, 0.5, 0.9999, "Decay of both running means."),
             Hyperparam(
-                "eps", 1e-2, 1e-8, 1.0, log=True, help="ε: sets the size of the first steps."
+                "eps",
+                1e-2,
+                1e-8,
+                1.0,
+                symbol="ε",
+                scale="log",
+                help="Sets the size of the first steps. Tuned for these 2-D landscapes: Zeiler "
+                "and optax use 10⁻⁶, which makes the first steps 10⁴ times shorter here.",
             ),
         ),
         build=optax.adadelta,
@@ -98,69 +174,92 @@ OPTIMIZERS = (
     OptimizerSpec(
         key="adam",
         name="Adam",
-        latex=_ADAM_MOMENTS
-        + r",\quad "
-        + _ADAM_HATS
-        + r",\quad x_{t+1} = x_t - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
-        hyperparams=(_lr(0.3), B1, B2, EPS),
+        latex=lines(
+            _ADAM_M,
+            _ADAM_V,
+            _ADAM_HATS,
+            r"x_{t+1} &= x_t - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
+        ),
+        hyperparams=(_lr(0.3, why=ADAM_RATE_NOTE), B1, B2, EPS),
         build=optax.adam,
     ),
     OptimizerSpec(
         key="adam_no_bias",
         name="Adam without bias correction",
-        latex=_ADAM_MOMENTS + r",\quad x_{t+1} = x_t - \eta\,\frac{m_t}{\sqrt{v_t} + \epsilon}",
-        hyperparams=(_lr(0.3), B1, B2, EPS),
+        latex=lines(_ADAM_M, _ADAM_V, r"x_{t+1} &= x_t - \eta\,\frac{m_t}{\sqrt{v_t} + \epsilon}"),
+        hyperparams=(_lr(0.3, why=ADAM_RATE_NOTE), B1, B2, EPS),
         build=extra.adam_no_bias,
     ),
     OptimizerSpec(
         key="nadam",
         name="Nadam",
-        latex=_ADAM_MOMENTS
-        + r",\quad \bar m_t = \frac{\beta_1 m_t}{1-\beta_1^{t+1}}"
-        + r" + \frac{(1-\beta_1)\, g_t}{1-\beta_1^t},\quad "
-        + r"x_{t+1} = x_t - \eta\,\frac{\bar m_t}{\sqrt{\hat v_t} + \epsilon}",
-        hyperparams=(_lr(0.3), B1, B2, EPS),
+        latex=lines(
+            _ADAM_M,
+            _ADAM_V,
+            r"\bar m_t &= \frac{\beta_1 m_t}{1-\beta_1^{t+1}}"
+            r" + \frac{(1-\beta_1)\, g_t}{1-\beta_1^t}",
+            r"x_{t+1} &= x_t - \eta\,\frac{\bar m_t}{\sqrt{\hat v_t} + \epsilon}",
+        ),
+        hyperparams=(_lr(0.3, why=ADAM_RATE_NOTE), B1, B2, EPS),
         build=optax.nadam,
     ),
     OptimizerSpec(
         key="amsgrad",
-        name="AMSGrad",
-        latex=_ADAM_MOMENTS
-        + r",\quad "
-        + _ADAM_HATS
-        + r",\quad \tilde v_t = \max(\tilde v_{t-1}, \hat v_t),\quad "
-        + r"x_{t+1} = x_t - \eta\,\frac{\hat m_t}{\sqrt{\tilde v_t} + \epsilon}",
-        hyperparams=(_lr(0.3), B1, B2, EPS),
+        name="AMSGrad (optax: max of v̂)",
+        latex=lines(
+            _ADAM_M,
+            _ADAM_V,
+            _ADAM_HATS,
+            r"\tilde v_t &= \max(\tilde v_{t-1}, \hat v_t),\quad "
+            r"x_{t+1} = x_t - \eta\,\frac{\hat m_t}{\sqrt{\tilde v_t} + \epsilon}",
+        ),
+        hyperparams=(_lr(0.3, why=ADAM_RATE_NOTE), B1, B2, EPS),
         build=optax.amsgrad,
+    ),
+    OptimizerSpec(
+        key="amsgrad_reddi",
+        name="AMSGrad (Reddi: max of v)",
+        latex=lines(
+            _ADAM_M,
+            _ADAM_V,
+            r"\tilde v_t &= \max(\tilde v_{t-1}, v_t),\quad "
+            r"x_{t+1} = x_t - \eta\,\frac{m_t}{\sqrt{\tilde v_t} + \epsilon}",
+        ),
+        hyperparams=(_lr(0.3, why=ADAM_RATE_NOTE), B1, B2, EPS),
+        build=lambda **hp: optax.amsgrad(**hp, bias_correction_mu=False, bias_correction_nu=False),
     ),
     OptimizerSpec(
         key="adamw",
         name="AdamW",
-        latex=_ADAM_MOMENTS
-        + r",\quad "
-        + _ADAM_HATS
-        + r",\quad x_{t+1} = x_t - \eta\left(\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
-        + r" + \lambda x_t\right)",
+        latex=lines(
+            _ADAM_M,
+            _ADAM_V,
+            _ADAM_HATS,
+            r"x_{t+1} &= x_t - \eta\left(\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+            r" + \lambda x_t\right)",
+        ),
         hyperparams=(
-            _lr(0.3),
+            _lr(0.3, why=ADAM_RATE_NOTE),
             B1,
             B2,
             EPS,
-            Hyperparam("weight_decay", 0.01, 0.0, 1.0, help="λ: decoupled pull towards 0."),
+            _weight_decay(0.01),
         ),
         build=optax.adamw,
     ),
     OptimizerSpec(
         key="lion",
         name="Lion",
-        latex=r"c_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad "
-        + r"x_{t+1} = x_t - \eta\,(\operatorname{sign} c_t + \lambda x_t),\quad "
-        + r"m_t = \beta_2 m_{t-1} + (1-\beta_2)\, g_t",
+        latex=lines(
+            r"c_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t",
+            r"x_{t+1} &= x_t - \eta\,(\operatorname{sign} c_t + \lambda x_t)",
+            r"m_t &= \beta_2 m_{t-1} + (1-\beta_2)\, g_t",
+        ),
         hyperparams=(
             _lr(0.1),
             B1,
-            Hyperparam("b2", 0.99, 0.5, 0.9999, help="β₂: decay of the momentum that is kept."),
-            Hyperparam("weight_decay", 0.0, 0.0, 1.0, help="λ: decoupled pull towards 0."),
+            _decay("b2", "β₂", 0.99, 0.5, 0.9999, "Decay of the momentum that is kept."),
+            _weight_decay(0.0),
         ),
         build=optax.lion,
     ),
@@ -175,8 +274,10 @@ OPTIMIZERS = (
     OptimizerSpec(
         key="saddle_free_newton",
         name="Saddle-free Newton",
-        latex=r"x_{t+1} = x_t - \eta\,(|H_t| + \lambda I)^{-1} g_t,\quad "
-        + r"|H| = Q\,|\Lambda|\,Q^\top \text{ for } H = Q \Lambda Q^\top",
+        latex=lines(
+            r"x_{t+1} &= x_t - \eta\,(|H_t| + \lambda I)^{-1} g_t",
+            r"|H| &= Q\,|\Lambda|\,Q^\top \text{ for } H = Q \Lambda Q^\top",
+        ),
         hyperparams=(_lr(1.0, 1e-3, 2.0), DAMPING),
         build=extra.saddle_free_newton,
         uses_hessian=True,

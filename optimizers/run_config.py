@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import landscapes
 from optimizers.catalog import CATALOG as OPTIMIZERS
+from optimizers.params import Params
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.spec import Hyperparam
 
@@ -31,7 +32,7 @@ MAX_NOISE_STD = 1e3
 MAX_COORDINATE = 1e6
 MAX_QUERY_VALUE_LENGTH = 20_000
 
-Settings = tuple[str, dict[str, float]]
+Settings = tuple[str, Params]
 
 _CALL = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
 
@@ -47,10 +48,11 @@ def finite_float(text: object, what: str) -> float:
     return value
 
 
-def _checked_hyperparams(
+def checked_hyperparams(
     owner: str, specs: tuple[Hyperparam, ...], given: Mapping[str, object]
-) -> dict[str, float]:
-    """The full hyperparameter dict: defaults filled in, every value finite and in range."""
+) -> Params:
+    """Every hyperparameter of `specs`, defaults filled in, each finite and in range; a
+    ValueError naming `owner` and the hyperparameter otherwise."""
     known = {h.name: h for h in specs}
     unknown = sorted(set(given) - set(known))
     if unknown:
@@ -64,7 +66,7 @@ def _checked_hyperparams(
                 f"{owner}'s {h.name} = {value:g} is outside its range [{h.min:g}, {h.max:g}]."
             )
         values[h.name] = value
-    return values
+    return Params(values)
 
 
 def _integer(value: object, what: str, lo: int, hi: int) -> int:
@@ -119,7 +121,7 @@ class RunConfig:
                 raise ValueError(f"Unknown schedule {key!r}. Choose one of: {names}.")
             schedule = (
                 key,
-                _checked_hyperparams(SCHEDULES[key].name, SCHEDULES[key].hyperparams, hp),
+                checked_hyperparams(SCHEDULES[key].name, SCHEDULES[key].hyperparams, hp),
             )
         clip = None
         if self.clip_norm is not None:
@@ -204,7 +206,7 @@ def _checked_optimizer(key: object, hp: Mapping[str, object]) -> Settings:
         names = ", ".join(OPTIMIZERS)
         raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {names}.")
     spec = OPTIMIZERS[key]
-    return key, _checked_hyperparams(spec.name, spec.hyperparams, hp)
+    return key, checked_hyperparams(spec.name, spec.hyperparams, hp)
 
 
 def _coordinate(value: object, what: str) -> float:

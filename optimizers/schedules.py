@@ -153,7 +153,7 @@ def cosine_restarts(period, period_mult, alpha):
 
 
 def _alpha(help_: str) -> Hyperparam:
-    return Hyperparam("alpha", 0.0, 0.0, 1.0, help=help_)
+    return Hyperparam("alpha", 0.0, 0.0, 1.0, words="floor", symbol="α", help=help_)
 
 
 _COSINE = r"\tfrac{1}{2}\bigl(1 + \cos(\pi\, %s)\bigr)"
@@ -171,8 +171,25 @@ SCHEDULES = (
         name="Step decay",
         latex=r"s(t) = \gamma^{\lfloor t / k \rfloor}",
         hyperparams=(
-            Hyperparam("factor", 0.5, 0.01, 1.0, help="γ: multiplies the rate at every drop."),
-            Hyperparam("every", 50.0, 1.0, 2500.0, log=True, help="k: steps between drops."),
+            Hyperparam(
+                "factor",
+                0.5,
+                0.01,
+                1.0,
+                words="drop factor",
+                symbol="γ",
+                help="Multiplies the rate at every drop.",
+            ),
+            Hyperparam(
+                "every",
+                50.0,
+                1.0,
+                2500.0,
+                words="steps between drops",
+                symbol="k",
+                help="Steps between drops.",
+                scale="log",
+            ),
         ),
         build=step,
     ),
@@ -181,8 +198,26 @@ SCHEDULES = (
         name="Exponential decay",
         latex=r"s(t) = r^{t / T}",
         hyperparams=(
-            Hyperparam("rate", 0.1, 1e-3, 1.0, log=True, help="r: the multiplier reached at T."),
-            Hyperparam("decay_steps", 200.0, 1.0, 5000.0, log=True, help="T: steps to reach r."),
+            Hyperparam(
+                "rate",
+                0.1,
+                1e-3,
+                1.0,
+                words="final factor",
+                symbol="r",
+                help="The multiplier reached at T.",
+                scale="log",
+            ),
+            Hyperparam(
+                "decay_steps",
+                200.0,
+                1.0,
+                5000.0,
+                words="decay steps",
+                symbol="T",
+                help="Steps to reach r.",
+                scale="log",
+            ),
         ),
         build=exponential,
     ),
@@ -191,7 +226,16 @@ SCHEDULES = (
         name="Inverse-time decay",
         latex=r"s(t) = \frac{1}{1 + k\, t}",
         hyperparams=(
-            Hyperparam("k", 0.01, 1e-4, 1.0, log=True, help="k: the rate halves at t = 1/k."),
+            Hyperparam(
+                "k",
+                0.01,
+                1e-4,
+                1.0,
+                words="decay",
+                symbol="k",
+                help="The rate halves at t = 1/k.",
+                scale="log",
+            ),
         ),
         build=inverse_time,
     ),
@@ -200,8 +244,17 @@ SCHEDULES = (
         name="Cosine decay",
         latex=r"s(t) = \alpha + (1 - \alpha)\," + _COSINE % r"\min(t, T) / T",
         hyperparams=(
-            Hyperparam("decay_steps", 200.0, 1.0, 5000.0, log=True, help="T: steps to reach α."),
-            _alpha("α: the final multiplier, held after T."),
+            Hyperparam(
+                "decay_steps",
+                200.0,
+                1.0,
+                5000.0,
+                words="decay steps",
+                symbol="T",
+                help="Steps to reach α.",
+                scale="log",
+            ),
+            _alpha("The final multiplier, held after T."),
         ),
         build=cosine,
     ),
@@ -210,8 +263,25 @@ SCHEDULES = (
         name="Cyclic (triangular)",
         latex=r"s(t) = 1 + (M - 1)\left(1 - \left|\frac{t \bmod 2H}{H} - 1\right|\right)",
         hyperparams=(
-            Hyperparam("max_factor", 3.0, 1.0, 10.0, help="M: the peak multiplier, at t = H."),
-            Hyperparam("half_period", 25.0, 1.0, 2500.0, log=True, help="H: steps from 1 up to M."),
+            Hyperparam(
+                "max_factor",
+                3.0,
+                1.0,
+                10.0,
+                words="peak factor",
+                symbol="M",
+                help="The peak multiplier, at t = H.",
+            ),
+            Hyperparam(
+                "half_period",
+                25.0,
+                1.0,
+                2500.0,
+                words="half period",
+                symbol="H",
+                help="Steps from 1 up to M.",
+                scale="log",
+            ),
         ),
         build=cyclic,
     ),
@@ -222,9 +292,22 @@ SCHEDULES = (
         + r"\quad (s(0) = s_0)",
         hyperparams=(
             Hyperparam(
-                "start_factor", 0.0, 0.0, 1.0, help="s₀: the multiplier at t = 0 (not 1 here)."
+                "start_factor",
+                0.0,
+                0.0,
+                1.0,
+                symbol="s₀",
+                help="The multiplier at t = 0 (not 1 here).",
             ),
-            Hyperparam("warmup_steps", 20.0, 0.0, 1000.0, help="W: steps to rise from s₀ to 1."),
+            Hyperparam(
+                "warmup_steps",
+                20.0,
+                0.0,
+                1000.0,
+                words="warmup steps",
+                symbol="W",
+                help="Steps to rise from s₀ to 1.",
+            ),
         ),
         build=linear_warmup,
     ),
@@ -237,13 +320,32 @@ SCHEDULES = (
         + r" & t \ge W \end{cases}\quad (s(0) = s_0,\ s(W) = 1)",
         hyperparams=(
             Hyperparam(
-                "start_factor", 0.0, 0.0, 1.0, help="s₀: the multiplier at t = 0 (not 1 here)."
+                "start_factor",
+                0.0,
+                0.0,
+                1.0,
+                symbol="s₀",
+                help="The multiplier at t = 0 (not 1 here).",
             ),
-            Hyperparam("warmup_steps", 20.0, 0.0, 1000.0, help="W: steps to rise from s₀ to 1."),
             Hyperparam(
-                "decay_steps", 200.0, 1.0, 5000.0, log=True, help="T: total steps to reach α."
+                "warmup_steps",
+                20.0,
+                0.0,
+                1000.0,
+                words="warmup steps",
+                symbol="W",
+                help="Steps to rise from s₀ to 1.",
             ),
-            _alpha("α: the final multiplier, held after T."),
+            Hyperparam(
+                "decay_steps",
+                200.0,
+                1.0,
+                5000.0,
+                symbol="T",
+                help="Total steps to reach α.",
+                scale="log",
+            ),
+            _alpha("The final multiplier, held after T."),
         ),
         build=warmup_cosine,
     ),
@@ -254,11 +356,25 @@ SCHEDULES = (
         + _COSINE % r"t_i / T_i"
         + r",\quad T_i = T m^i,\quad t_i = t - \sum_{j < i} T_j \in [0, T_i)",
         hyperparams=(
-            Hyperparam("period", 25.0, 1.0, 2500.0, log=True, help="T: length of the first cycle."),
             Hyperparam(
-                "period_mult", 2.0, 1.0, 4.0, help="m: each cycle is m times the previous one."
+                "period",
+                25.0,
+                1.0,
+                2500.0,
+                words="first period",
+                symbol="T",
+                help="Length of the first cycle.",
+                scale="log",
             ),
-            _alpha("α: the multiplier at the end of every cycle."),
+            Hyperparam(
+                "period_mult",
+                2.0,
+                1.0,
+                4.0,
+                symbol="m",
+                help="Each cycle is m times the previous one.",
+            ),
+            _alpha("The multiplier at the end of every cycle."),
         ),
         build=cosine_restarts,
     ),

@@ -28,7 +28,7 @@ around the best ones (Ng, Deep Learning Specialization, course 2: "hyperparamete
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from optimizers.simulate import sweep
 __all__ = [
     "KINDS",
     "SCALES",
-    "SEARCH_DEFAULTS",
+    "SEARCHABLE",
     "STRATEGIES",
     "Axis",
     "Round",
@@ -49,6 +49,7 @@ __all__ = [
     "best_so_far",
     "coarse_to_fine",
     "default_axis",
+    "default_pair",
     "grid_points",
     "objective",
     "random_points",
@@ -62,46 +63,21 @@ SCALES = ("log", "log1m", "linear")
 KINDS = ("final", "best")
 STRATEGIES = ("grid", "random_log", "random_linear")
 
-LEARNING_RATE_RANGE = (1e-4, 10.0)
-DECAY_RANGE = (0.5, 0.999)
-DECAY_RATES = frozenset({"momentum", "b1", "b2", "decay", "rho"})
 UNIT_BOX = ((0.0, 1.0), (0.0, 1.0))
 MIN_ZOOM = 0.1
 LOSS_FLOOR = 1e-12
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 
-# Axis titles: (words, symbol). Names not listed are shown as they are, underscores as spaces.
-_TITLES = {
-    "learning_rate": ("learning rate", "η"),
-    "momentum": ("momentum", "μ"),
-    "b1": ("", "β₁"),
-    "b2": ("", "β₂"),
-    "decay": ("decay", "ρ"),
-    "rho": ("decay", "ρ"),
-    "eps": ("", "ε"),
-    "weight_decay": ("weight decay", "λ"),
-    "damping": ("damping", "λ"),
-    "initial_accumulator_value": ("initial accumulator", "a"),
-}
+SEARCHABLE = tuple(key for key, spec in OPTIMIZERS.items() if len(spec.hyperparams) >= 2)
+"""The optimizers with two hyperparameters to search: all but SGD."""
 
-SEARCH_DEFAULTS: dict[str, tuple[str, str]] = {
-    "momentum": ("learning_rate", "momentum"),
-    "nesterov": ("learning_rate", "momentum"),
-    "adagrad": ("learning_rate", "initial_accumulator_value"),
-    "rmsprop": ("learning_rate", "decay"),
-    "adadelta": ("learning_rate", "rho"),
-    "adam": ("learning_rate", "b1"),
-    "adam_no_bias": ("learning_rate", "b1"),
-    "nadam": ("learning_rate", "b1"),
-    "amsgrad": ("learning_rate", "b1"),
-    "adamw": ("learning_rate", "b1"),
-    "lion": ("learning_rate", "b1"),
-    "newton": ("learning_rate", "damping"),
-    "saddle_free_newton": ("learning_rate", "damping"),
-}
-"""The two hyperparameters searched by default, for every optimizer that has at least two (all
-but SGD): the learning rate and the one that shapes its steps most."""
+
+def default_pair(optimizer_key: str) -> tuple[str, str]:
+    """The two hyperparameters searched by default: the records list the learning rate first
+    and the one that shapes the steps most second."""
+    first, second = OPTIMIZERS[optimizer_key].hyperparams[:2]
+    return first.name, second.name
 
 
 @dataclass(frozen=True)
@@ -119,6 +95,8 @@ class Axis:
     low: float
     high: float
     scale: str
+    symbol: str = field(default="", compare=False)
+    words: str = field(default="", compare=False)
 
     def __post_init__(self):
         if self.scale not in SCALES:
@@ -166,33 +144,21 @@ class Axis:
     @property
     def label(self) -> str:
         """An axis title, e.g. "learning rate η (log scale)", "β₁: 1 − β₁ on a log scale"."""
-        words, symbol = _TITLES.get(self.name, (self.name.replace("_", " "), ""))
-        title = " ".join(part for part in (words, symbol) if part)
+        symbol = self.symbol or self.name.replace("_", " ")
+        title = f"{self.words} {symbol}".strip()
         if self.scale == "log":
             return f"{title} (log scale)"
         if self.scale == "log1m":
-            return f"{title}: 1 − {symbol or title} on a log scale"
+            return f"{title}: 1 − {symbol} on a log scale"
         return title
 
 
 def default_axis(optimizer_key: str, name: str) -> Axis:
-    """The axis a hyperparameter of an optimizer is searched on by default.
-
-    A decay rate (momentum, b1, b2, decay, rho) on the log1m scale over β ∈ [0.5, 0.999], i.e.
-    1 − β ∈ [10⁻³, 0.5], within the spec's range; a log hyperparameter on the log scale over its
-    range, the learning rate cut to [10⁻⁴, 10]; anything else linear over its range.
-    """
-    spec = OPTIMIZERS[optimizer_key]
-    found = {h.name: h for h in spec.hyperparams}
-    if name not in found:
-        raise ValueError(f"{spec.name} has no hyperparameter {name!r}.")
-    h = found[name]
-    if name in DECAY_RATES:
-        return Axis(name, max(h.min, DECAY_RANGE[0]), min(h.max, DECAY_RANGE[1]), "log1m")
-    if h.log and name == "learning_rate":
-        lo, hi = LEARNING_RATE_RANGE
-        return Axis(name, max(h.min, lo), min(h.max, hi), "log")
-    return Axis(name, h.min, h.max, "log" if h.log else "linear")
+    """The axis a hyperparameter is searched on by default: its record's search range on its
+    record's scale (a decay rate β as 1 − β on a log scale, a rate on a log scale)."""
+    h = OPTIMIZERS[optimizer_key].hyperparam(name)
+    low, high = h.search_range
+    return Axis(name, low, high, h.scale, symbol=h.symbol, words=h.words)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import streamlit as st
 import landscapes
 from components.linked_steps import linked_steps
 from optimizers import CATALOG as OPTIMIZERS
-from optimizers.lr_lessons import CATALOG as LESSONS
+from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import sweep

@@ -13,8 +13,8 @@ import landscapes
 from components.live_figures import figure_bytes, live_figures
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import basin_labels
-from optimizers.presets import CATALOG as PRESETS
-from optimizers.presets import grid, ring
+from lessons.race import CATALOG as PRESETS
+from lessons.starts import grid, ring
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints

@@ -23,7 +23,7 @@ from optimizers.search import (
     search_race,
     surface,
 )
-from optimizers.search_presets import CATALOG as PRESETS
+from lessons.search import CATALOG as PRESETS
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.page_start import page_start, preset_buttons
 from viz.search import race_figure, rounds_figure, sampling_figure, surface_figure

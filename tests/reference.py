@@ -56,15 +56,15 @@ def reference_step(key, hp, state, x, g, h, t):
         v = rho * v + (1 - rho) * g**2
         step = np.sqrt(d + eps) / np.sqrt(v + eps) * g
         d = rho * d + (1 - rho) * step**2
-    elif key in ("adam", "adam_no_bias", "amsgrad", "adamw", "nadam"):
+    elif key in ("adam", "adam_no_bias", "amsgrad", "amsgrad_reddi", "adamw", "nadam"):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
         m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
-        if key == "adam_no_bias":
+        if key in ("adam_no_bias", "amsgrad_reddi"):
             m_hat, v_hat = m, v
         if key == "nadam":
             m_hat = b1 * m / (1 - b1 ** (t + 1)) + (1 - b1) * g / (1 - b1**t)
-        if key == "amsgrad":
+        if key in ("amsgrad", "amsgrad_reddi"):
             vmax = np.maximum(vmax, v_hat)
             v_hat = vmax
         step = m_hat / (np.sqrt(v_hat) + eps)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizers.lr_lessons import CATALOG as LESSONS
+from lessons.learning_rate import CATALOG as LESSONS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_rate.py")
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import landscapes
-from optimizers.lr_lessons import CATALOG, replicas
+from lessons.learning_rate import CATALOG, replicas
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints, simulate

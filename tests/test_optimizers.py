@@ -45,7 +45,8 @@ def test_spec_is_well_formed(key):
     assert spec.hyperparams[0].name == "learning_rate"
     for h in spec.hyperparams:
         assert h.min <= h.default <= h.max, h
-        assert not h.log or h.min > 0, h
+        assert h.scale != "log" or h.min > 0, h
+        assert h.symbol and h.label
         assert h.help
     assert isinstance(spec.build(**spec.defaults()), optax.GradientTransformation)
 

@@ -4,7 +4,8 @@ import numpy as np
 
 import landscapes
 from optimizers.analysis import basin_labels, distance_to_nearest
-from optimizers.presets import CATALOG, grid, ring
+from lessons.race import CATALOG
+from lessons.starts import grid, ring
 from optimizers.simulate import simulate
 
 

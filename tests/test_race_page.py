@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizers.presets import CATALOG as PRESETS
+from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
 from tests.live import live_figures
 

@@ -99,7 +99,7 @@ def _float32(x):
 
 
 def _float32_value(h):
-    if h.log:
+    if h.scale == "log":
         drawn = st.floats(float(np.log(h.min)), float(np.log(h.max))).map(np.exp)
     else:
         drawn = st.floats(h.min, h.max)
@@ -157,7 +157,7 @@ def test_keys_and_hyperparameter_names():
 def test_defaults_in_range(key):
     for h in CATALOG[key].hyperparams:
         assert h.min <= h.default <= h.max, h
-        assert h.min > 0 or not h.log, h
+        assert h.min > 0 or h.scale != "log", h
         assert h.help, h
 
 

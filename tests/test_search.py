@@ -9,10 +9,11 @@ from optimizers import CATALOG
 from optimizers import search as search_module
 from optimizers.run_config import RunConfig
 from optimizers.search import (
-    SEARCH_DEFAULTS,
+    SEARCHABLE,
     Axis,
     coarse_to_fine,
     default_axis,
+    default_pair,
     grid_points,
     objective,
     random_points,
@@ -110,8 +111,9 @@ def test_impossible_axes_are_refused(args):
 
 def test_search_defaults_cover_every_optimizer_with_two_hyperparameters():
     several = {key for key, spec in CATALOG.items() if len(spec.hyperparams) >= 2}
-    assert set(SEARCH_DEFAULTS) == several and "sgd" not in SEARCH_DEFAULTS
-    for key, (x, y) in SEARCH_DEFAULTS.items():
+    assert set(SEARCHABLE) == several and "sgd" not in SEARCHABLE
+    for key in SEARCHABLE:
+        x, y = default_pair(key)
         specs = {h.name: h for h in CATALOG[key].hyperparams}
         assert x == "learning_rate" and y in specs and y != x
         for name in specs:

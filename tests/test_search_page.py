@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizers.search_presets import CATALOG as PRESETS
+from lessons.search import CATALOG as PRESETS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "search.py")
 

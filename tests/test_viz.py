@@ -10,7 +10,7 @@ import pytest
 import landscapes
 from components.live_figures import figure_bytes
 from landscapes.grid import evaluate_grid
-from optimizers.presets import CATALOG as PRESETS
+from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
 from viz import (

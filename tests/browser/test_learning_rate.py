@@ -4,7 +4,7 @@ import pytest
 from conftest import screenshot, wait_for_app_idle
 from playwright.sync_api import Frame, Page, expect
 
-from optimizers.lr_lessons import CATALOG as LESSONS
+from lessons.learning_rate import CATALOG as LESSONS
 
 HOVER_STEP = 40
 

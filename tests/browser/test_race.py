@@ -7,7 +7,7 @@ from conftest import live_charts, live_frame, screenshot, wait_for_app_idle
 from playwright.sync_api import Page, expect
 
 import landscapes
-from optimizers.presets import CATALOG as PRESETS
+from lessons.race import CATALOG as PRESETS
 
 FRAME_NAMES = "gd => gd._transitionData._frames.map(f => f.name).join(',')"
 

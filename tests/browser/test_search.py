@@ -4,7 +4,7 @@ import pytest
 from conftest import screenshot, wait_for_app_idle
 from playwright.sync_api import Page, expect
 
-from optimizers.search_presets import CATALOG as PRESETS
+from lessons.search import CATALOG as PRESETS
 
 CHART = ".js-plotly-plot"
 

@@ -1,41 +1,22 @@
-"""Lecture presets: one click sets up a classic picture, as data: a RunConfig and a sentence."""
+"""The race page's lecture presets: one click sets up a classic picture, as data."""
 
-import math
 from dataclasses import dataclass
 
+from lessons.record import Lesson, catalog
+from lessons.starts import ring
 from optimizers.run_config import RunConfig
 
 
 @dataclass(frozen=True)
-class Preset:
-    key: str
-    title: str
-    look_for: str
+class RacePreset(Lesson):
+    """A race page preset: the runs to race (`config`), and optionally a formula to show."""
+
     config: RunConfig
-
-
-def ring(centre: tuple[float, float], radius: float, count: int) -> tuple[tuple[float, float], ...]:
-    """`count` starts evenly spaced on a circle."""
-    cx, cy = centre
-    angles = [2 * math.pi * (i + 0.5) / count for i in range(count)]
-    return tuple((cx + radius * math.cos(a), cy + radius * math.sin(a)) for a in angles)
-
-
-def grid(domain, count: int, margin: float = 0.1) -> tuple[tuple[float, float], ...]:
-    """count × count starts evenly spread over the domain, `margin` of it left free at the edges."""
-    (x0, x1), (y0, y1) = domain
-
-    def axis(lo, hi):
-        pad = margin * (hi - lo)
-        if count == 1:
-            return [(lo + hi) / 2]
-        return [lo + pad + i * (hi - lo - 2 * pad) / (count - 1) for i in range(count)]
-
-    return tuple((x, y) for y in axis(y0, y1) for x in axis(x0, x1))
+    latex: str = ""
 
 
 PRESETS = (
-    Preset(
+    RacePreset(
         key="zigzag",
         title="Zigzag in the ravine",
         look_for="SGD bounces from wall to wall across the narrow direction; momentum and Adam "
@@ -52,7 +33,7 @@ PRESETS = (
             steps=30,
         ),
     ),
-    Preset(
+    RacePreset(
         key="saddle",
         title="Escaping a saddle",
         look_for="Started a hair off the ridge, plain SGD creeps away from the saddle, noise "
@@ -72,7 +53,7 @@ PRESETS = (
             noisy=(False, True, False, False),
         ),
     ),
-    Preset(
+    RacePreset(
         key="rosenbrock",
         title="Rosenbrock's valley",
         look_for="Everyone reaches the curved valley fast; the race is along its floor, where "
@@ -89,7 +70,7 @@ PRESETS = (
             steps=500,
         ),
     ),
-    Preset(
+    RacePreset(
         key="himmelblau",
         title="Himmelblau: which minimum?",
         look_for="Eight starts around the central hill roll into different valleys: where you "
@@ -101,11 +82,15 @@ PRESETS = (
             steps=200,
         ),
     ),
-    Preset(
+    RacePreset(
         key="adam_bias",
         title="Adam with and without bias correction",
-        look_for="Without the correction the first steps are about three times too long "
-        "(1 − β₁)/√(1 − β₂) ≈ 3.2: the uncorrected run overshoots before it settles.",
+        look_for="For the same running averages m and v, the step without the correction is "
+        "(1 − β₁ᵗ)/√(1 − β₂ᵗ) times the corrected one: 3.2 at "
+        "step 1, about 6.6 near step 12 and still 3.2 at step 100 (β₁ = 0.9, β₂ = 0.999), so "
+        "the uncorrected run overshoots before it settles.",
+        latex=r"\frac{\text{step without correction}}{\text{step with correction}}"
+        r" = \frac{1-\beta_1^t}{\sqrt{1-\beta_2^t}}",
         config=RunConfig(
             "ravine",
             (("adam", {"learning_rate": 0.3}), ("adam_no_bias", {"learning_rate": 0.3})),
@@ -115,4 +100,4 @@ PRESETS = (
     ),
 )
 
-CATALOG: dict[str, Preset] = {preset.key: preset for preset in PRESETS}
+CATALOG: dict[str, RacePreset] = catalog(PRESETS)

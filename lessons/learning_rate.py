@@ -21,6 +21,7 @@ they see the same noise ξ_t and race fairly. The facts each lesson shows:
 
 from dataclasses import dataclass, replace
 
+from lessons.record import Lesson, catalog
 from optimizers.run_config import RunConfig
 
 
@@ -33,15 +34,12 @@ class LessonRun:
 
 
 @dataclass(frozen=True)
-class Lesson:
+class LabLesson(Lesson):
     """A one-click lesson: its runs race from the same start on the same noise seed."""
 
-    key: str
-    title: str
-    look_for: str
     runs: tuple[LessonRun, ...]
 
-    def with_seed(self, seed: int) -> "Lesson":
+    def with_seed(self, seed: int) -> "LabLesson":
         """The same lesson with every run drawing its noise from `seed`, so the race stays fair."""
         runs = tuple(replace(run, config=run.config.replace(seed=seed)) for run in self.runs)
         return replace(self, runs=runs)
@@ -59,11 +57,11 @@ def _sgd(landscape: str, learning_rate: float, steps: int, noise_std: float, **s
     return RunConfig(landscape, sgd, steps=steps, noise_std=noise_std, **settings)
 
 
-def _decay_under_noise() -> Lesson:
+def _decay_under_noise() -> LabLesson:
     def run(label, schedule=None):
         return LessonRun(label, _sgd("ravine", 0.5, 300, 1.0, schedule=schedule))
 
-    return Lesson(
+    return LabLesson(
         key="decay_under_noise",
         title="Constant rate vs decay under noise",
         look_for="With noisy gradients the constant rate keeps hovering in a wide cloud around "
@@ -81,9 +79,9 @@ def _decay_under_noise() -> Lesson:
     )
 
 
-def _warmup() -> Lesson:
+def _warmup() -> LabLesson:
     warmup = ("linear_warmup", {"start_factor": 0.0, "warmup_steps": 20.0})
-    return Lesson(
+    return LabLesson(
         key="warmup",
         title="Warmup",
         look_for="At full rate from the first step SGD is thrown out of the funnel's sharp neck "
@@ -100,11 +98,11 @@ def _warmup() -> Lesson:
     )
 
 
-def _sharp_flat() -> Lesson:
+def _sharp_flat() -> LabLesson:
     def run(label, learning_rate, schedule=None):
         return LessonRun(label, _sgd("sharp_flat", learning_rate, 200, 0.3, schedule=schedule))
 
-    return Lesson(
+    return LabLesson(
         key="sharp_flat",
         title="Sharp vs flat minima, cyclic rates and restarts",
         look_for="All runs start in the sharp pit: the small constant rate settles there, while "
@@ -127,8 +125,8 @@ def _sharp_flat() -> Lesson:
     )
 
 
-def _clipping() -> Lesson:
-    return Lesson(
+def _clipping() -> LabLesson:
+    return LabLesson(
         key="clipping",
         title="Exploding gradients and clipping",
         look_for="On the cliff's face the raw gradient norm is in the hundreds: the unclipped "
@@ -141,12 +139,12 @@ def _clipping() -> Lesson:
     )
 
 
-def _batch_size() -> Lesson:
+def _batch_size() -> LabLesson:
     def run(batch_size, learning_rate):
         label = f"B = {batch_size}, η = {learning_rate:g}"
         return LessonRun(label, _sgd("bowl", learning_rate, 500, 5.0, batch_size=batch_size))
 
-    return Lesson(
+    return LabLesson(
         key="batch_size",
         title="Batch size and the linear scaling rule",
         look_for="At a fixed rate a batch 8 times larger shrinks the cloud around the minimum "
@@ -158,4 +156,4 @@ def _batch_size() -> Lesson:
 
 LESSONS = (_decay_under_noise(), _warmup(), _sharp_flat(), _clipping(), _batch_size())
 
-CATALOG: dict[str, Lesson] = {lesson.key: lesson for lesson in LESSONS}
+CATALOG: dict[str, LabLesson] = catalog(LESSONS)

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
+from lessons.record import Lesson, catalog
 from optimizers.run_config import RunConfig
 
 
 @dataclass(frozen=True)
-class SearchPreset:
-    key: str
-    title: str
-    look_for: str
+class SearchPreset(Lesson):
+    """What is searched: one optimizer's `config`, the hyperparameters on the x and y axes, the
+    number of trials."""
+
     config: RunConfig
     x: str
     y: str
@@ -50,4 +51,4 @@ PRESETS = (
     ),
 )
 
-CATALOG: dict[str, SearchPreset] = {preset.key: preset for preset in PRESETS}
+CATALOG: dict[str, SearchPreset] = catalog(PRESETS)

@@ -1,0 +1,1 @@
+"""Every page's presets and lessons as records of one shape (`lessons.record.Lesson`)."""
