@@ -25,10 +25,10 @@ summed in float32 with Kahan's compensation, so 10⁶ steps keep their digits.
 The paper's settings: §3, B = C > 2, S = 1, P = 3, β₁ = 0, β₂ = 1/(1 + C²); §5, B = 1010, S = 10,
 P = 101 (online) or q = 0.01 (stochastic), β₁ = 0.9, β₂ = 0.99, α/√t.
 
-optax counts its steps from 0; the sequence here counts from t = 1. Reddi's AMSGrad (the maximum
-of the raw v_t, no bias correction) is `optax.amsgrad(bias_correction_mu=False,
-bias_correction_nu=False)`; the catalogue's "amsgrad" keeps the maximum of the bias-corrected
-v̂_t = v_t/(1 − β₂ᵗ), which the first large gradient dominates while 1 − β₂ᵗ is small.
+optax counts its steps from 0; the sequence here counts from t = 1. The catalogue's
+"amsgrad_reddi" is the paper's AMSGrad (the maximum of the raw v_t); its "amsgrad", optax's
+default, keeps the maximum of the bias-corrected v̂_t = v_t/(1 − β₂ᵗ), which the first large
+gradient dominates while 1 − β₂ᵗ is small.
 
 One kernel per (optimizer keys, number of recorded points): all optimizers step together in one
 loop, and the hyperparameters, the problem, the rate power, the start, the seed and the
@@ -43,13 +43,10 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 
 from optimizers.catalog import CATALOG
-from optimizers.spec import OptimizerSpec
 
 __all__ = [
-    "AMSGRAD_REDDI",
     "ONLINE",
     "REDDI",
     "STOCHASTIC",
@@ -62,27 +59,6 @@ __all__ = [
 MAX_STEPS = 10_000_000
 RECORDED = 400
 _GOLDEN = np.uint32(0x9E3779B9)
-
-
-def amsgrad_reddi(learning_rate, b1=0.9, b2=0.999, eps=1e-8) -> optax.GradientTransformation:
-    """AMSGrad as Reddi et al. wrote it: ṽ_t = max(ṽ_{t−1}, v_t) of the raw moments."""
-    return optax.amsgrad(
-        learning_rate, b1, b2, eps, bias_correction_mu=False, bias_correction_nu=False
-    )
-
-
-AMSGRAD_REDDI = OptimizerSpec(
-    key="amsgrad_reddi",
-    name="AMSGrad (Reddi)",
-    latex=r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad "
-    + r"v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad "
-    + r"\tilde v_t = \max(\tilde v_{t-1}, v_t),\quad "
-    + r"x_{t+1} = x_t - \eta\,\frac{m_t}{\sqrt{\tilde v_t} + \epsilon}",
-    hyperparams=CATALOG["amsgrad"].hyperparams,
-    build=amsgrad_reddi,
-)
-
-SPECS = {**CATALOG, AMSGRAD_REDDI.key: AMSGRAD_REDDI}
 
 
 @dataclass(frozen=True)
@@ -160,7 +136,7 @@ def _kahan(total, compensation, value):
 
 @functools.lru_cache(maxsize=32)
 def _kernel(optimizer_keys: tuple[str, ...], recorded: int):
-    specs = [SPECS[key] for key in optimizer_keys]
+    specs = [CATALOG[key] for key in optimizer_keys]
     n = len(specs)
 
     def kernel(hyperparams, problem, inverse_sqrt, start, seed, records):
@@ -211,9 +187,9 @@ def _hyperparams(optimizers) -> tuple[dict, ...]:
     """Each optimizer's full set of hyperparameters as float32, defaults filled in."""
     out = []
     for key, hp in optimizers:
-        if key not in SPECS:
-            raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {', '.join(SPECS)}.")
-        spec = SPECS[key]
+        if key not in CATALOG:
+            raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {', '.join(CATALOG)}.")
+        spec = CATALOG[key]
         unknown = sorted(set(hp) - set(spec.defaults()))
         if unknown:
             raise ValueError(f"{spec.name} has no hyperparameter {unknown[0]!r}.")
@@ -239,8 +215,8 @@ def run_online(
 
     Args:
       problem: the sequence of losses f_t(x) = a_t·x.
-      optimizers: (key, hyperparameters) pairs; keys of `optimizers.CATALOG` or
-        "amsgrad_reddi"; missing hyperparameters take the record's defaults.
+      optimizers: (key, hyperparameters) pairs of `optimizers.CATALOG`; missing
+        hyperparameters take the record's defaults.
       steps: T, 1 … `MAX_STEPS`.
       inverse_sqrt: the rate α/√t instead of the constant α.
       start: x_1 ∈ [−1, 1].
