@@ -61,7 +61,7 @@ DRAW_REPEATS = 5
 MB = 1_000_000
 SIZE_TARGET_BYTES = MB
 REDRAW_TARGET_MS = 300.0
-SGD_RATE = "hp.0.sgd.learning_rate"  # the page's widget keys
+SGD_RATE = "0.hp.sgd.learning_rate"  # the page's widget keys
 START_X = "sx"
 
 SIX = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")

@@ -34,6 +34,11 @@ MAX_QUERY_VALUE_LENGTH = 20_000
 
 Settings = tuple[str, Params]
 
+QUERY_KEYS = frozenset(
+    {"land", "opt", "start", "steps", "sched", "clip", "noise", "batch", "seed", "noisy"}
+)
+"""The link keys a RunConfig owns."""
+
 _CALL = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*$")
 
 
@@ -198,6 +203,16 @@ class RunConfig:
             batch_size=text.get("batch", "1"),
             seed=text.get("seed", "0"),
             noisy=_flags(text["noisy"]) if text.get("noisy") else (),
+        )
+
+
+def reject_unknown(query: Mapping[str, object], known: frozenset[str]) -> None:
+    """A ValueError naming the first key of a link that its page does not know."""
+    unknown = sorted(set(query) - known)
+    if unknown:
+        raise ValueError(
+            f"The link has a setting this page does not know: {unknown[0][:40]!r} "
+            f"(it knows: {', '.join(sorted(known))})."
         )
 
 

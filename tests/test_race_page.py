@@ -50,7 +50,7 @@ def test_moving_a_slider_changes_the_race():
 def test_a_learning_rate_slider_changes_the_race():
     at = open_page()
     before = race_spec(at)
-    slider = next(s for s in at.select_slider if s.key == "hp.0.sgd.learning_rate")
+    slider = next(s for s in at.select_slider if s.key == "0.hp.sgd.learning_rate")
     slider.set_value(0.5).run()
     assert not at.exception
     assert shown_config(at).optimizers[0] == ("sgd", {"learning_rate": 0.5})

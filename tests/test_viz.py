@@ -11,6 +11,7 @@ import landscapes
 from components.live_figures import figure_bytes
 from landscapes.grid import evaluate_grid
 from lessons.race import CATALOG as PRESETS
+from optimizers.analysis import divergence_edge, regions
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
 from viz import (
@@ -22,7 +23,7 @@ from viz import (
     race_figure,
     surface_figure,
 )
-from viz.lr_lab import divergence_edge, linked_figure, regions
+from viz.lr_lab import linked_figure
 from viz.race import exit_point
 
 MEGABYTE = 1_000_000

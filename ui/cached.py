@@ -1,12 +1,31 @@
-"""Cached engine calls shared by the pages (keyed by strings, so any session can reuse them)."""
+"""Cached engine calls and figures shared by the pages, keyed on the configs themselves.
 
+Configs are frozen and hashable; Streamlit's caches key them by `repr`, which spells out every
+field, so any session reuses a run another session already made.
+"""
+
+import numpy as np
 import streamlit as st
 
 import landscapes
+from components.live_figures import figure_bytes
+from optimizers import CATALOG as OPTIMIZERS
+from optimizers.analysis import basins_grid
 from optimizers.run_config import RunConfig
-from optimizers.simulate import Trajectory, simulate
-from ui.race_figures import landscape_grid
+from optimizers.simulate import Trajectory, simulate, sweep
+from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view, surface_view
 from viz import Grid
+
+BY_CONFIG = {RunConfig: repr}
+RANGE_RATES = 300
+
+# The live-figures charts: each view's builder and Plotly config, cached as the JSON bytes the
+# component receives, encoded once per run.
+CHARTS = {
+    "race": (race_view, dict(displayModeBar=False)),
+    "curves": (curves_view, dict(displayModeBar=False)),
+    "surface": (surface_view, dict(displaylogo=False)),
+}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -14,7 +33,34 @@ def background(landscape_key: str) -> Grid:
     return landscape_grid(landscapes.lookup(landscape_key))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def run(query: tuple[tuple[str, str], ...]) -> Trajectory:
-    """simulate() of the config a sorted query describes."""
-    return simulate(RunConfig.from_query(dict(query)))
+@st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_CONFIG)
+def run(config: RunConfig) -> Trajectory:
+    return simulate(config)
+
+
+@st.cache_resource(max_entries=80, show_spinner=False, hash_funcs=BY_CONFIG)
+def chart(view: str, config: RunConfig) -> bytes:
+    build, plotly_config = CHARTS[view]
+    return figure_bytes(build(config, run(config), background(config.landscape)), **plotly_config)
+
+
+# Cached as an object (cache_resource): unpickling a go.Figure from cache_data re-runs Plotly's
+# validation, which costs nearly as much as building it.
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_CONFIG)
+def inspector(config: RunConfig, k: int):
+    return inspector_view(config, run(config), background(config.landscape), k)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONFIG)
+def basins(config: RunConfig, slot: int, resolution: int):
+    return basins_grid(config, slot, resolution)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def range_test(config: RunConfig):
+    """RANGE_RATES log-spaced rates over the rate slider's range, the final loss of each and
+    whether it diverged."""
+    rate = OPTIMIZERS[config.optimizers[0][0]].hyperparam("learning_rate")
+    rates = np.geomspace(rate.min, rate.max, RANGE_RATES)
+    result = sweep(config, {"learning_rate": rates})
+    return rates, result.final_loss, result.diverged_at >= 0

@@ -25,8 +25,8 @@ def param_slider(container, h: Hyperparam, key: str):
     """One slider for a Hyperparam, its value kept in st.session_state[key]: a select slider of
     round numbers on a log scale where the record says so, else a plain slider."""
     st.session_state.setdefault(key, float(h.default))
-    label = h.name.replace("_", " ")
-    if h.log:
+    label = h.label
+    if h.scale == "log":
         options = log_options(h.min, h.max, st.session_state[key])
         return container.select_slider(label, options, key=key, format_func=number, help=h.help)
     step = (h.max - h.min) / 1000 if h.max - h.min <= 1 else (h.max - h.min) / 200

@@ -16,6 +16,7 @@ f − f_min + ε. Two ways to draw them:
 import base64
 import hashlib
 import struct
+import threading
 import zlib
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ MAP_MARGIN = dict(l=70, r=20, t=80, b=60)
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 _IMAGES: dict[tuple, str] = {}
+_IMAGES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -170,14 +172,16 @@ def background_image(
     """The bands as a PNG stretched over the grid's extent, below the axes' data."""
     digest = hashlib.blake2b(np.ascontiguousarray(grid.values).tobytes(), digest_size=16)
     key = (digest.hexdigest(), grid.log_levels, grid.minimum, colorscale)
-    if key not in _IMAGES:
-        if len(_IMAGES) >= IMAGE_CACHE_SIZE:
-            _IMAGES.pop(next(iter(_IMAGES)))
-        _IMAGES[key] = _image_source(grid, colorscale)
+    with _IMAGES_LOCK:  # every session runs on its own thread
+        source = _IMAGES.get(key)
+        if source is None:
+            if len(_IMAGES) >= IMAGE_CACHE_SIZE:
+                _IMAGES.pop(next(iter(_IMAGES)))
+            source = _IMAGES[key] = _image_source(grid, colorscale)
     x0, x1 = float(grid.xs[0]), float(grid.xs[-1])
     y0, y1 = float(grid.ys[0]), float(grid.ys[-1])
     return go.layout.Image(
-        source=_IMAGES[key],
+        source=source,
         xref="x",
         yref="y",
         x=x0,

@@ -18,7 +18,6 @@ from viz.background import (
 LINKED_HEIGHT = 860
 RANGE_HEIGHT = 460
 TINY = 1e-12
-JUST_RIGHT_FACTOR = 10.0
 REGION_COLOURS = {
     "too small": "rgba(86,180,233,0.16)",
     "just right": "rgba(0,158,115,0.16)",
@@ -156,47 +155,16 @@ def linked_figure(
     return fig, markers
 
 
-def divergence_edge(rates: np.ndarray, diverged: np.ndarray) -> float | None:
-    """The smallest rate above which every tried rate diverges (None when the largest does not)."""
-    order = np.argsort(rates)
-    rates, diverged = np.asarray(rates)[order], np.asarray(diverged)[order]
-    if not diverged[-1]:
-        return None
-    stable = np.flatnonzero(~diverged)
-    first = stable[-1] + 1 if len(stable) else 0
-    return float(rates[first])
-
-
-def regions(
-    rates: np.ndarray, final_gap: np.ndarray, diverged: np.ndarray
-) -> dict[str, tuple[float, float]]:
-    """The LR range test's three regions on the rate axis.
-
-    "just right": the stable rates whose final f − f* is within a factor 10 of the best; "too
-    small": the stable rates below them; "diverges": from the divergence edge up.
-    """
-    order = np.argsort(rates)
-    rates, gap, diverged = rates[order], final_gap[order], diverged[order]
-    out = {}
-    edge = divergence_edge(rates, diverged)
-    stable = ~diverged & (rates < (edge if edge is not None else np.inf))
-    if stable.any():
-        best = gap[stable].min()
-        good = np.flatnonzero(stable & (gap <= best * JUST_RIGHT_FACTOR + TINY))
-        low, high = rates[good[0]], rates[good[-1]]
-        if rates[0] < low:
-            out["too small"] = (float(rates[0]), float(low))
-        out["just right"] = (float(low), float(high))
-    if edge is not None:
-        out["diverges"] = (edge, float(rates[-1]))
-    return out
-
-
 def lr_range_figure(
-    rates: np.ndarray, final_gap: np.ndarray, diverged: np.ndarray, title: str
+    rates: np.ndarray,
+    final_gap: np.ndarray,
+    diverged: np.ndarray,
+    regions: dict[str, tuple[float, float]],
+    edge: float | None,
+    title: str,
 ) -> go.Figure:
-    """Final f − f* against the learning rate (log–log), with the three regions shaded and the
-    divergence edge drawn as a dashed line. Diverged rates are drawn as ✕ at the top."""
+    """Final f − f* against the learning rate (log–log), with the test's `regions` shaded and
+    the divergence `edge` drawn as a dashed line. Diverged rates are drawn as ✕ at the top."""
     rates, final_gap, diverged = map(np.asarray, (rates, final_gap, diverged))
     fig = go.Figure()
     stable = ~diverged
@@ -224,7 +192,7 @@ def lr_range_figure(
                 hovertemplate="η = %{x:.3g}: diverged<extra></extra>",
             )
         )
-    for name, (low, high) in regions(rates, final_gap, diverged).items():
+    for name, (low, high) in regions.items():
         fig.add_vrect(
             x0=low,
             x1=high,
@@ -243,7 +211,6 @@ def lr_range_figure(
                 name=name,
             )
         )
-    edge = divergence_edge(rates, diverged)
     if edge is not None:
         fig.add_vline(x=edge, line=dict(color=palette.colour(1), width=2, dash="dash"))
         fig.add_annotation(

@@ -1,0 +1,116 @@
+"""The state binder every page uses: session state ↔ the page's config ↔ its link.
+
+A page's state is one frozen config with a `to_query` / `from_query` pair (a `RaceLink`,
+`LabConfig`, `SearchConfig`, …). The binder restores it from the link on a session's first run,
+or says why the link cannot be read and opens the default lesson; it writes the link back when
+the state changes; it keeps track of the lesson on show (`lesson=` in the link) and forgets it
+once a control moves away from it; and it turns settings that cannot run into a message.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from lessons.record import Lesson
+from ui.navigation import run_through_app
+
+LESSON_KEY = "lesson"
+ss = st.session_state
+
+
+@dataclass(frozen=True)
+class Binder:
+    """How one page's state travels.
+
+    `read_link(query)` → state (a ValueError says what is wrong); `load(state)` sets the widgets;
+    `lesson_state(lesson)` is the state a lesson opens; `prefix` keeps the page's session keys
+    apart and `buttons` its lesson buttons' keys; `fallback` names what opens instead of an
+    unreadable link; `same_picture(a, b)` says when a lesson is still on show.
+    """
+
+    prefix: str
+    buttons: str
+    lessons: Mapping[str, Lesson]
+    default_lesson: str
+    read_link: Callable[[dict[str, str]], Any]
+    load: Callable[[Any], None]
+    lesson_state: Callable[[Lesson], Any]
+    fallback: str = "a lesson"
+    same_picture: Callable[[Any, Any], bool] = lambda a, b: a == b
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def apply_lesson(self, key: str) -> None:
+        self.load(self.lesson_state(self.lessons[key]))
+        ss[self._key("lesson")] = key
+
+    def _first_load(self) -> None:
+        ss[self._key("loaded")] = True
+        query = st.query_params.to_dict()
+        lesson = query.pop(LESSON_KEY, None)
+        if not query:
+            self.apply_lesson(lesson if lesson in self.lessons else self.default_lesson)
+            return
+        try:
+            state = self.read_link(query)
+        except ValueError as error:
+            ss[self._key("link_error")] = str(error)
+            self.apply_lesson(self.default_lesson)
+            return
+        self.load(state)
+        if lesson in self.lessons:
+            ss[self._key("lesson")] = lesson
+
+    def start(self, title: str) -> None:
+        """Run through app.py, restore the state once per session, show the title and, once,
+        why the link was not used."""
+        run_through_app()
+        if self._key("loaded") not in ss:
+            self._first_load()
+        st.title(title)
+        error = ss.pop(self._key("link_error"), None)
+        if error:
+            st.warning(
+                f"This link could not be read: {error} Showing {self.fallback} instead.",
+                icon=":material/link_off:",
+            )
+
+    def lesson_buttons(self, container, heading: str) -> None:
+        """One full-width button per lesson."""
+        container.subheader(heading)
+        for lesson in self.lessons.values():
+            container.button(
+                lesson.title,
+                key=f"{self.buttons}{lesson.key}",
+                on_click=self.apply_lesson,
+                args=(lesson.key,),
+                width="stretch",
+            )
+
+    def checked(self, read: Callable[[], Any]):
+        """The state the widgets describe; settings that cannot run stop the page with why."""
+        try:
+            return read()
+        except ValueError as error:
+            st.error(f"These settings cannot run: {error}")
+            st.stop()
+
+    def publish(self, state) -> Lesson | None:
+        """Write the state into the link; return the lesson on show, if the state is still
+        its picture."""
+        key = ss.get(self._key("lesson"))
+        lesson = self.lessons.get(key) if key else None
+        if lesson and not self.same_picture(self.lesson_state(lesson), state):
+            del ss[self._key("lesson")]
+            lesson = None
+        query = state.to_query() | ({LESSON_KEY: lesson.key} if lesson else {})
+        if st.query_params.to_dict() != query:
+            st.query_params.from_dict(query)
+        return lesson
+
+    def show_lesson(self, lesson: Lesson | None) -> None:
+        if lesson:
+            st.info(f"**{lesson.title}.** {lesson.look_for}", icon=":material/visibility:")

@@ -1,0 +1,58 @@
+"""Sections under the race: the update rules, the step inspector, the basins of attraction."""
+
+import streamlit as st
+
+from ui.cached import basins, inspector
+from viz import basins_figure, colour
+
+BASIN_RESOLUTION = 60
+ss = st.session_state
+
+
+def formula_rows(rows: list[tuple[str, str]]) -> None:
+    """One row per run: its colour swatch and label, and a formula (the update rule or the
+    schedule) that wraps instead of running off the screen."""
+    for i, (label, latex) in enumerate(rows):
+        swatch, formula = st.columns([2, 5], vertical_alignment="center")
+        swatch.markdown(
+            f"<span style='color:{colour(i)};font-size:1.6rem'>■</span> **{label}**",
+            unsafe_allow_html=True,
+        )
+        formula.latex(latex)
+
+
+@st.fragment
+def inspector_section(config) -> None:
+    """The inspector reruns on its own when its step slider moves."""
+    st.subheader("Inspector")
+    st.caption(
+        "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
+        "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
+    )
+    if not st.toggle("Inspect the steps", key="inspector"):
+        return
+    ss["inspect"] = min(ss.get("inspect", 0), config.steps - 1)
+    k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
+    figure, rows = inspector(config, k)
+    look, table = st.columns([3, 2])
+    look.plotly_chart(figure, config={"displayModeBar": False})
+    table.dataframe(rows, hide_index=True)
+
+
+def basins_section(config, names: list[str], land) -> None:
+    """Which minimum one optimizer reaches from each of BASIN_RESOLUTION² starts."""
+    st.subheader("Basins of attraction")
+    if not st.toggle("Show which minimum each start reaches", key="basins"):
+        return
+    ss["basin_slot"] = min(ss.get("basin_slot", 0), len(names) - 1)
+    slot = st.selectbox(
+        "Optimizer", range(len(names)), key="basin_slot", format_func=names.__getitem__
+    )
+    xs, ys, labels = basins(config, slot, BASIN_RESOLUTION)
+    title = (
+        f"{names[slot]} from {BASIN_RESOLUTION} × {BASIN_RESOLUTION} starts, {config.steps} steps"
+    )
+    minima = [p for p, _ in land.minima]
+    st.plotly_chart(
+        basins_figure(xs, ys, labels, minima, land.domain, title), config={"displayModeBar": False}
+    )
