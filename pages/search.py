@@ -20,7 +20,7 @@ from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, race, response_surface, rounds, trials
 from ui.search_sections import sampling_section, zoom_to_selection
-from viz.search import race_figure, rounds_figure, surface_figure
+from viz.search import best_after_n_figure, response_surface_figure, rounds_figure
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
 ss = st.session_state
@@ -114,7 +114,8 @@ st.markdown(
     f" by random search: **{np.min(random_loss):.3g}**."
 )
 st.plotly_chart(
-    surface_figure(found, grid, grid_loss, random, random_loss), config={"displayModeBar": False}
+    response_surface_figure(found, grid, grid_loss, random, random_loss),
+    config={"displayModeBar": False},
 )
 
 st.subheader("Best found after n trials")
@@ -122,7 +123,7 @@ st.caption(
     f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh random "
     "draws); the band is the middle half of the seeds."
 )
-st.plotly_chart(race_figure(race(search)), config={"displayModeBar": False})
+st.plotly_chart(best_after_n_figure(race(search)), config={"displayModeBar": False})
 
 sampling_section()
 

@@ -116,7 +116,7 @@ def _profile(surface, along: str) -> np.ndarray:
     return np.where(np.isfinite(best), np.maximum(best, 0.0) + TINY, np.nan)
 
 
-def surface_figure(
+def response_surface_figure(
     surface,
     grid_points: np.ndarray,
     grid_loss: np.ndarray,
@@ -226,7 +226,7 @@ def surface_figure(
     return fig
 
 
-def race_figure(race) -> go.Figure:
+def best_after_n_figure(race) -> go.Figure:
     """Geometric mean over seeds of the best f − f* found after k trials, the middle half of
     the seeds shaded."""
     fig = go.Figure()
