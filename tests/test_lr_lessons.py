@@ -203,3 +203,23 @@ def test_noise_ball_shrinks_as_one_over_root_b_and_the_linear_scaling_rule_keeps
     assert len(scaled) == 2
     np.testing.assert_array_less(0.9, np.array(scaled) / fixed[0])
     np.testing.assert_array_less(np.array(scaled) / fixed[0], 1.3)
+
+
+def test_the_linear_scaling_rule_saves_steps_not_samples():
+    """The batch lesson's last sentence: scaled runs reach the noise ball in far fewer steps,
+    but after about as many samples (steps × B) as B = 1."""
+
+    def arrival(run) -> int:
+        distance = np.linalg.norm(simulate(replicas(run.config, 200)).points[0], axis=-1)
+        median = np.median(distance, axis=0)
+        return int(np.argmax(median < 2 * np.median(distance[:, -100:])))
+
+    runs = CATALOG["batch_size"].runs
+    eta = _eta(runs[0].config)
+    base = arrival(runs[0])
+    for run in runs:
+        b = run.config.batch_size
+        if b > 1 and math.isclose(_eta(run.config), b * eta):
+            steps = arrival(run)
+            assert steps * 5 < base, run.label
+            assert 0.7 < steps * b / base < 1.3, run.label

@@ -1,11 +1,13 @@
 """Each lecture preset shows what its sentence promises."""
 
+import math
+
 import numpy as np
 
 import landscapes
-from optimizers.analysis import basin_labels, distance_to_nearest
 from lessons.race import CATALOG
 from lessons.starts import grid, ring
+from optimizers.analysis import basin_labels, distance_to_nearest
 from optimizers.simulate import simulate
 
 
@@ -53,3 +55,19 @@ def test_start_patterns():
     np.testing.assert_allclose(np.linalg.norm(np.array(starts) - (1, 2), axis=1), 0.5)
     square = grid(((-1, 1), (0, 4)), 3, margin=0.0)
     assert square[0] == (-1, 0) and square[-1] == (1, 4) and len(square) == 9
+
+
+def test_the_bias_correction_factor_in_the_adam_preset_is_right():
+    """(1 − β₁ᵗ)/√(1 − β₂ᵗ) at the steps the sentence names, for Adam's β₁ and β₂."""
+    config = CATALOG["adam_bias"].config
+    hp = dict(config.optimizers[0][1])
+    b1, b2 = hp["b1"], hp["b2"]
+
+    def factor(t):
+        return (1 - b1**t) / math.sqrt(1 - b2**t)
+
+    text = CATALOG["adam_bias"].look_for
+    assert "3.2 at step 1" in text and f"{factor(1):.1f}" == "3.2"
+    assert "6.6 near step 12" in text and f"{factor(12):.1f}" == "6.6"
+    assert max(range(1, 200), key=factor) in range(10, 15)
+    assert "still 3.2 at step 100" in text and f"{factor(100):.1f}" == "3.2"
