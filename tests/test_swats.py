@@ -1,11 +1,19 @@
-"""SWATS against Keskar & Socher's Algorithm 1 stepped by hand in float64 NumPy."""
+"""SWATS against Keskar & Socher's Algorithm 1 stepped by hand in float64 NumPy, and the rate
+diagnostics of optimizers/effective_rate.py (AdaGrad's and RMSProp's rates, Adam's hover)."""
 
 import numpy as np
 import pytest
 
+from optimizers.catalog import CATALOG
 from optimizers.compilations import count_compilations
+from optimizers.effective_rate import adam_hover, effective_rates
 from optimizers.swats import run_swats
-from tests.reference import ravine_derivatives, rosenbrock_derivatives
+from tests.reference import (
+    initial_state,
+    ravine_derivatives,
+    reference_step,
+    rosenbrock_derivatives,
+)
 
 STEPS = 1200
 
@@ -99,3 +107,72 @@ def test_readable_errors():
         run_swats("bowl", (0.0, 0.0), 0)
     with pytest.raises(ValueError, match="finite"):
         run_swats("bowl", (0.0, 0.0), 10, learning_rate=np.nan)
+
+
+RATE_RUNS = (("adagrad", {"learning_rate": 0.5}), ("rmsprop", {"learning_rate": 0.05}))
+
+
+@pytest.fixture(scope="module")
+def rates():
+    return effective_rates(RATE_RUNS, steps=400)
+
+
+@pytest.mark.parametrize(("index", "accumulator"), [(0, "G"), (1, "v")])
+def test_effective_rates_match_numpy(rates, index, accumulator):
+    key, hp = RATE_RUNS[index]
+    hp = {**CATALOG[key].defaults(), **hp}
+    x, state = np.array([-7.0, 2.0]), initial_state(hp)
+    expected_points, expected_rates = [x], []
+    for t in range(1, 401):
+        x = reference_step(key, hp, state, x, ravine_derivatives(x)[0], None, t)
+        expected_points.append(x)
+        expected_rates.append(hp["learning_rate"] / np.sqrt(state[accumulator] + hp["eps"]))
+    np.testing.assert_allclose(rates.points[index], expected_points, atol=1e-4)
+    np.testing.assert_allclose(rates.rates[index], expected_rates, rtol=1e-3)
+
+
+def test_adagrad_rate_only_shrinks_while_rmsprop_recovers(rates):
+    adagrad, rmsprop = rates.rates
+    assert np.all(np.diff(adagrad, axis=0) <= 0)
+    assert adagrad[-1, 0] < 0.3 * adagrad[0, 0]
+    assert rmsprop[-1, 0] > 10 * rmsprop[0, 0]
+    assert np.all(rates.diverged_at == -1)
+
+
+def test_effective_rates_reject_other_optimizers():
+    with pytest.raises(ValueError, match="adagrad"):
+        effective_rates((("adam", {}),))
+
+
+def numpy_adam_on_square(steps, lr=0.1, b1=0.9, b2=0.99, eps=1e-8, x=1.0):
+    m = v = 0.0
+    xs = [x]
+    for t in range(1, steps + 1):
+        g = 2 * x
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        xs.append(x)
+    return np.array(xs)
+
+
+def test_adam_hovers_near_the_minimum_of_x_squared():
+    hover = adam_hover(3000)
+    reference = numpy_adam_on_square(3000)
+    np.testing.assert_allclose(hover.x[:200], reference[:200], atol=1e-4)
+    steps, x = hover.last(200)
+    np.testing.assert_array_equal(steps, np.arange(2801, 3001))
+    for tail in (np.abs(x), np.abs(reference[-200:])):
+        assert 3e-3 < tail.max() < 3e-2
+    assert np.mean(np.sign(x[1:]) != np.sign(x[:-1])) > 0.3
+    assert np.abs(hover.x[1000:1200]).max() < 3 * np.abs(x).max()
+
+
+def test_rate_sliders_do_not_recompile(rates):
+    adam_hover(3000)
+    moved = (("adagrad", {"learning_rate": 0.1}), ("rmsprop", {"decay": 0.99}))
+
+    def moves():
+        effective_rates(moved, steps=400, start=(3.0, -1.0))
+        adam_hover(3000, learning_rate=0.05, b2=0.999, start=-0.5)
+
+    assert count_compilations(moves) == 0
