@@ -41,8 +41,24 @@ class Hyperparam:
         return self.search or (self.min, self.max)
 
 
+class _Tunable:
+    """What optimizer and schedule records share: a name and their hyperparameters."""
+
+    name: str
+    hyperparams: tuple[Hyperparam, ...]
+
+    def defaults(self) -> dict[str, float]:
+        return {h.name: h.default for h in self.hyperparams}
+
+    def hyperparam(self, name: str) -> Hyperparam:
+        for h in self.hyperparams:
+            if h.name == name:
+                return h
+        raise ValueError(f"{self.name} has no hyperparameter {name!r}.")
+
+
 @dataclass(frozen=True)
-class OptimizerSpec:
+class OptimizerSpec(_Tunable):
     """An optimizer as data: `build(**hp)` returns an optax `GradientTransformation`.
 
     When `uses_hessian` is set, the engine passes the Hessian at the current point to
@@ -56,18 +72,9 @@ class OptimizerSpec:
     build: Callable[..., Any]
     uses_hessian: bool = False
 
-    def defaults(self) -> dict[str, float]:
-        return {h.name: h.default for h in self.hyperparams}
-
-    def hyperparam(self, name: str) -> Hyperparam:
-        for h in self.hyperparams:
-            if h.name == name:
-                return h
-        raise ValueError(f"{self.name} has no hyperparameter {name!r}.")
-
 
 @dataclass(frozen=True)
-class ScheduleSpec:
+class ScheduleSpec(_Tunable):
     """A learning-rate schedule as data: `build(**hp)` returns s(t) with s(0) = 1.
 
     s(t) multiplies each optimizer's own learning rate at step t (t = 0, 1, ...).
@@ -78,12 +85,3 @@ class ScheduleSpec:
     latex: str
     hyperparams: tuple[Hyperparam, ...]
     build: Callable[..., Callable[[Any], Any]]
-
-    def defaults(self) -> dict[str, float]:
-        return {h.name: h.default for h in self.hyperparams}
-
-    def hyperparam(self, name: str) -> Hyperparam:
-        for h in self.hyperparams:
-            if h.name == name:
-                return h
-        raise ValueError(f"{self.name} has no hyperparameter {name!r}.")
