@@ -30,11 +30,14 @@ optax counts its steps from 0; the sequence here counts from t = 1. The catalogu
 default, keeps the maximum of the bias-corrected v̂_t = v_t/(1 − β₂ᵗ), which the first large
 gradient dominates while 1 − β₂ᵗ is small.
 
-One kernel per (optimizer keys, number of recorded points): all optimizers step together in one
-loop, and the hyperparameters, the problem, the rate power, the start, the seed and the
-number of steps are traced, so no slider recompiles. Only x_t and R_t/t at a few hundred
-recorded steps leave the kernel; the steps between two records run in a `lax.fori_loop` inside
-a `lax.scan` over the records.
+One kernel per (optimizer keys, number of recorded points); the hyperparameters, the problem,
+the choice of rate, the start, the seed and the number of steps are traced, so no slider
+recompiles. Only x_t and R_t/t at a few hundred recorded steps leave the kernel; the steps
+between two records run in a `lax.fori_loop` inside a `lax.scan` over the records. Each
+optimizer gets its own loop: XLA's CPU backend fuses a small loop body into one kernel, and four
+small loops ran 6× faster than one loop stepping all four. The rare steps of the stochastic
+version come from a counter-based integer hash of (seed, t), which fuses too; `jax.random`
+inside the loop cost 5× the whole step.
 """
 
 import functools
@@ -122,7 +125,7 @@ def record_steps(steps: int, count: int = RECORDED, spacing: str = "log") -> np.
 
 
 def _hash32(x):
-    """Wellons' lowbias32 integer hash: a counter-based uniform draw per step, fused in the loop."""
+    """Wellons' lowbias32 integer hash of uint32 x: uniform bits for a counter."""
     x = (x ^ (x >> 16)) * jnp.uint32(0x7FEB352D)
     x = (x ^ (x >> 15)) * jnp.uint32(0x846CA68B)
     return x ^ (x >> 16)
@@ -137,28 +140,25 @@ def _kahan(total, compensation, value):
 @functools.lru_cache(maxsize=32)
 def _kernel(optimizer_keys: tuple[str, ...], recorded: int):
     specs = [CATALOG[key] for key in optimizer_keys]
-    n = len(specs)
 
-    def kernel(hyperparams, problem, inverse_sqrt, start, seed, records):
-        optimizers = [spec.build(**hp) for spec, hp in zip(specs, hyperparams, strict=True)]
+    def play(optimizer, problem, inverse_sqrt, start, seed, records):
         big, small, period, probability, x_star = problem
         stream = _hash32(seed)
         threshold = (probability * 2.0**32).astype(jnp.uint32)
 
         def step(t, carry):
-            x, states, phase, regret, compensation, diverged_at = carry
+            x, state, phase, regret, compensation, diverged_at = carry
             drawn = _hash32(stream + t.astype(jnp.uint32) * _GOLDEN) < threshold
             a = jnp.where(jnp.where(probability > 0, drawn, phase == 1), big, -small)
             regret, compensation = _kahan(regret, compensation, a * (x - x_star))
             scale = jnp.where(inverse_sqrt, jax.lax.rsqrt(t.astype(jnp.float32)), 1.0)
-            stepped = [opt.update(a, states[i], x[i]) for i, opt in enumerate(optimizers)]
-            updates, states = zip(*stepped, strict=True)
-            candidate = jnp.clip(x + scale * jnp.stack(updates), -1.0, 1.0)
+            update, state = optimizer.update(a, state, x)
+            candidate = jnp.clip(x + scale * update, -1.0, 1.0)
             alive = diverged_at < 0
             keep = alive & jnp.isfinite(candidate)
             return (
                 jnp.where(keep, candidate, x),
-                states,
+                state,
                 jnp.where(phase + 1 == period, 0, phase + 1),
                 regret,
                 compensation,
@@ -173,12 +173,17 @@ def _kernel(optimizer_keys: tuple[str, ...], recorded: int):
             average = (carry[3] - carry[4]) / end.astype(jnp.float32)
             return (carry, jnp.maximum(t, end + 1)), (played, average)
 
-        x0 = jnp.full(n, start, jnp.float32)
-        states = tuple(opt.init(x0[i]) for i, opt in enumerate(optimizers))
-        zeros = jnp.zeros(n, jnp.float32)
-        init = (x0, states, jnp.int32(1), zeros, zeros, jnp.full(n, -1, jnp.int32))
+        zero = jnp.float32(0)
+        init = (start, optimizer.init(start), jnp.int32(1), zero, zero, jnp.int32(-1))
         (carry, _), (xs, regrets) = jax.lax.scan(segment, (init, jnp.int32(1)), records)
-        return xs.T, regrets.T, carry[-1]
+        return xs, regrets, carry[-1]
+
+    def kernel(hyperparams, problem, inverse_sqrt, start, seed, records):
+        runs = [
+            play(spec.build(**hp), problem, inverse_sqrt, start, seed, records)
+            for spec, hp in zip(specs, hyperparams, strict=True)
+        ]
+        return tuple(jnp.stack(arrays) for arrays in zip(*runs, strict=True))
 
     return jax.jit(kernel)
 
