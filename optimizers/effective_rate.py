@@ -6,9 +6,10 @@ multiply each coordinate of the gradient by its own rate,
     AdaGrad:  η / √(G_t + ε),  G_t = G_{t−1} + g_t²  (G_0 = a)       optax's ScaleByRssState
     RMSProp:  η / √(v_t + ε),  v_t = ρ v_{t−1} + (1 − ρ) g_t²        optax's ScaleByRmsState,
 
-read from the optax state inside the scan. G_t only grows, so AdaGrad's rate shrinks like 1/√t
-even along the floor of a ravine where the gradient is small; RMSProp forgets old gradients and
-its rate settles at η/|g|.
+read from the optax state inside the scan. G_t only grows, so AdaGrad's rate never rises again,
+even on the floor of a ravine where the gradient has become small; RMSProp forgets gradients
+older than about 1/(1 − ρ) steps, so its rate follows η/rms(g) of the recent steps and grows
+back as the gradient shrinks.
 
 Adam's hover. On f(x) = x² Adam with η = 0.1, β₁ = 0.9, β₂ = 0.99 does not settle at 0: near the
 minimum m̂_t/√v̂_t is a ratio of averages of g, which does not shrink as g → 0, so the steps stay
