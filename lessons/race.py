@@ -19,13 +19,15 @@ PRESETS = (
     RacePreset(
         key="zigzag",
         title="Zigzag in the ravine",
-        look_for="SGD bounces from wall to wall across the narrow direction; momentum and Adam "
-        "head down the valley floor.",
+        look_for="SGD bounces from wall to wall across the narrow direction for all 30 steps. "
+        "Momentum (μ = 0.5) damps the swing within a few steps and then runs along the valley "
+        "floor; AdaGrad rescales each direction and drops onto the floor at once; Adam rescales "
+        "too, but its momentum carries it across the floor in a wide curve before it turns back.",
         config=RunConfig(
             "ravine",
             (
                 ("sgd", {"learning_rate": 0.95}),
-                ("momentum", {"learning_rate": 0.1, "momentum": 0.9}),
+                ("momentum", {"learning_rate": 0.4, "momentum": 0.5}),
                 ("adagrad", {"learning_rate": 1.5}),
                 ("adam", {"learning_rate": 0.3}),
             ),

@@ -14,7 +14,7 @@ from ui import controls
 from ui.binder import Binder
 from ui.cached import chart, run
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.race_figures import legend_names
+from ui.race_figures import legend_names, line_styles
 from ui.race_link import RaceLink
 from ui.race_sections import basins_section, formula_rows, inspector_section
 
@@ -97,12 +97,11 @@ config = link.config
 preset = binder.publish(link)
 names = legend_names(config)
 
-head, formula = st.columns([2, 3])
+head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"### {land.name}")
-head.caption(land.lesson)
-(x0, x1), (y0, y1) = land.domain
-head.caption(f"Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}]")
 formula.latex(land.latex)
+(x0, x1), (y0, y1) = land.domain
+st.caption(f"{land.lesson} Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}].")
 binder.show_lesson(preset)
 if preset and preset.latex:
     st.latex(preset.latex)
@@ -115,7 +114,10 @@ for name, diverged in zip(names, trajectory.diverged_at, strict=True):
             f"{name} diverged at step {k} (its path stops at its ✕).", icon=":material/error:"
         )
 
-st.radio("View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True)
+st.radio(
+    "View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True,
+    label_visibility="collapsed",
+)  # fmt: skip
 live_figures(
     [chart(ss["view"], config), chart("curves", config)],
     key="race_charts",
@@ -123,8 +125,9 @@ live_figures(
 )
 
 st.subheader("Update rules")
-formula_rows(
-    [(name, OPTIMIZERS[key].latex) for (key, _), name in zip(config.optimizers, names, strict=True)]
-)
+rules = [
+    (name, OPTIMIZERS[key].latex) for (key, _), name in zip(config.optimizers, names, strict=True)
+]
+formula_rows(rules, [style["color"] for style in line_styles(config, trajectory)])
 inspector_section(config)
 basins_section(config, names, land)

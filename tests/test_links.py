@@ -62,7 +62,17 @@ OLD_SEARCH_LINK = {
 
 def test_an_old_race_link_opens_the_same_picture():
     link = RaceLink.from_query(OLD_RACE_LINK)
-    assert link.config == PRESETS["zigzag"].config
+    assert link.config == RunConfig(
+        "ravine",
+        (
+            ("sgd", {"learning_rate": 0.95}),
+            ("momentum", {"learning_rate": 0.1, "momentum": 0.9}),
+            ("adagrad", {"learning_rate": 1.5}),
+            ("adam", {"learning_rate": 0.3}),
+        ),
+        starts=((-7.0, 2.0),),
+        steps=30,
+    )
     assert (link.view, link.basins, link.inspect) == ("surface", True, 4)
     assert link.pattern == {"mode": "one", "sn": 8, "sx": -7.0, "sy": 2.0, "sr": 3.0}
 

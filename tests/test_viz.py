@@ -208,3 +208,24 @@ def test_linked_figure_lists_a_marker_per_run_and_view_with_every_step():
     assert figure.data[head["trace"]].mode == "markers"
     np.testing.assert_allclose(head["x"], run.points[0, 0, :, 0], atol=1e-5)
     assert len(markers[1]["x"]) == config.steps
+
+
+def test_basins_legend_matches_the_colour_of_each_kind_of_start():
+    """One start of each kind: ends at minimum 0, at minimum 1, diverged, near no known minimum."""
+    labels = np.array([[0, 1], [-1, -2]])
+    minima = [(0.0, 0.0), (1.0, 1.0)]
+    figure = basins_figure(
+        np.array([0.0, 1.0]), np.array([0.0, 1.0]), labels, minima, ((0, 1), (0, 1)), "basins"
+    )
+    heatmap = figure.data[0]
+    scale, top = heatmap.colorscale, heatmap.zmax
+
+    def drawn(z: float) -> str:
+        position = z / top
+        return next(c for (lo, c), (hi, _) in zip(scale, scale[1:]) if lo <= position < hi)
+
+    legend = {t.name: t.marker.color for t in figure.data if t.type == "scatter" and t.name}
+    names = {0: "→ minimum (0, 0)", 1: "→ minimum (1, 1)", -1: "diverged", -2: "no known minimum"}
+    for (i, j), label in np.ndenumerate(labels):
+        assert drawn(heatmap.z[i][j]) == legend[names[label]], names[label]
+    assert legend["diverged"] != legend["no known minimum"]

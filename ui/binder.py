@@ -17,6 +17,12 @@ from lessons.record import Lesson
 from ui.navigation import run_through_app
 
 LESSON_KEY = "lesson"
+# A projector shows 1280 × 720: Streamlit's tall top padding and 2.75 rem title would push the
+# page's main chart out of the first screen.
+COMPACT = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 2rem;}
+[data-testid="stMainBlockContainer"] h1 {font-size: 2rem; padding: 0 0 0.25rem 0;}
+</style>"""
 ss = st.session_state
 
 
@@ -70,6 +76,7 @@ class Binder:
         run_through_app()
         if self._key("loaded") not in ss:
             self._first_load()
+        st.html(COMPACT)
         st.title(title)
         error = ss.pop(self._key("link_error"), None)
         if error:
@@ -113,4 +120,5 @@ class Binder:
 
     def show_lesson(self, lesson: Lesson | None) -> None:
         if lesson:
-            st.info(f"**{lesson.title}.** {lesson.look_for}", icon=":material/visibility:")
+            stop = "" if lesson.title.endswith(("?", "!", ".")) else "."
+            st.info(f"**{lesson.title}{stop}** {lesson.look_for}", icon=":material/visibility:")

@@ -154,11 +154,16 @@ def start_pattern(prefix: str) -> dict:
 
 
 def pattern_starts(prefix: str, land) -> tuple[tuple[float, float], ...]:
+    """The starts the pattern widgets describe; a ring is kept inside the domain."""
     mode, centre = ss[f"{prefix}smode"], (ss[f"{prefix}sx"], ss[f"{prefix}sy"])
     if mode == LISTED and f"{prefix}listed_starts" in ss:
         return ss[f"{prefix}listed_starts"]
     if mode == "ring":
-        return ring(centre, ss[f"{prefix}sr"], ss[f"{prefix}sn"])
+        (x0, x1), (y0, y1) = land.domain
+        return tuple(
+            (min(max(x, x0), x1), min(max(y, y0), y1))
+            for x, y in ring(centre, ss[f"{prefix}sr"], ss[f"{prefix}sn"])
+        )
     if mode == "grid":
         return grid(land.domain, ss[f"{prefix}sn"])
     return (centre,)

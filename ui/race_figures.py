@@ -6,6 +6,7 @@ No Streamlit here: pages/race.py caches these, benchmarks/page.py times the very
 import numpy as np
 
 from landscapes import Landscape, lookup
+from landscapes.expression import is_formula_key
 from landscapes.grid import evaluate_grid
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import distance_to_nearest
@@ -16,11 +17,13 @@ from viz import (
     curves_figure,
     inspector_figure,
     inspector_rows,
+    optimizer_styles,
     race_figure,
     surface_figure,
 )
 
 GRID_RESOLUTION = 160
+SAME_PATH = 0.01
 
 
 def landscape_grid(land: Landscape) -> Grid:
@@ -39,6 +42,21 @@ def legend_names(config: RunConfig) -> list[str]:
     return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
 
 
+def line_styles(config: RunConfig, trajectory: Trajectory) -> list[dict]:
+    """Each optimizer's colour and dash: a path that runs on top of an earlier one's (within
+    SAME_PATH of the domain's width for most of its steps) is dashed, so both stay visible."""
+    (x0, x1), _ = lookup(config.landscape).domain
+    points = trajectory.points
+    same = [
+        any(
+            np.nanmedian(np.linalg.norm(points[o] - points[e], axis=-1)) < SAME_PATH * (x1 - x0)
+            for e in range(o)
+        )
+        for o in range(len(points))
+    ]
+    return optimizer_styles([key for key, _ in config.optimizers], same)
+
+
 def race_view(config: RunConfig, trajectory: Trajectory, grid: Grid):
     land = lookup(config.landscape)
     return race_figure(
@@ -49,24 +67,35 @@ def race_view(config: RunConfig, trajectory: Trajectory, grid: Grid):
         [p for p, _ in land.minima],
         list(land.saddles),
         land.domain,
+        styles=line_styles(config, trajectory),
     )
 
 
 def curves_view(config: RunConfig, trajectory: Trajectory, grid: Grid):
-    minima = np.array([p for p, _ in lookup(config.landscape).minima]).reshape(-1, 2)
+    """The curves; on a typed landscape, whose minima were searched for rather than known,
+    the distance is to the nearest stationary point found (minimum or saddle)."""
+    land = lookup(config.landscape)
+    targets = [p for p, _ in land.minima]
+    distance_to = "the nearest minimum"
+    if is_formula_key(config.landscape):
+        targets += list(land.saddles)
+        distance_to = "the nearest stationary point found"
     return curves_figure(
         legend_names(config),
         trajectory.loss,
-        distance_to_nearest(trajectory.points, minima),
+        distance_to_nearest(trajectory.points, np.array(targets).reshape(-1, 2)),
         trajectory.lr,
         np.linalg.norm(trajectory.grads, axis=-1),
         trajectory.diverged_at,
         grid.minimum,
+        styles=line_styles(config, trajectory),
+        distance_to=distance_to,
     )
 
 
 def surface_view(config: RunConfig, trajectory: Trajectory, grid: Grid):
-    return surface_figure(grid, legend_names(config), trajectory.points, trajectory.loss)
+    styles = line_styles(config, trajectory)
+    return surface_figure(grid, legend_names(config), trajectory.points, trajectory.loss, styles)
 
 
 def inspector_view(config: RunConfig, trajectory: Trajectory, grid: Grid, k: int):
@@ -80,6 +109,7 @@ def inspector_view(config: RunConfig, trajectory: Trajectory, grid: Grid, k: int
         -trajectory.lr[:, k, None] * grads,
         updates,
         lookup(config.landscape).domain,
+        styles=line_styles(config, trajectory),
     )
     rows = inspector_rows(names, np.linalg.norm(grads, axis=-1), np.linalg.norm(updates, axis=-1))
     return figure, rows

@@ -9,13 +9,14 @@ BASIN_RESOLUTION = 60
 ss = st.session_state
 
 
-def formula_rows(rows: list[tuple[str, str]]) -> None:
+def formula_rows(rows: list[tuple[str, str]], colours: list[str] | None = None) -> None:
     """One row per run: its colour swatch and label, and a formula (the update rule or the
     schedule) that wraps instead of running off the screen."""
     for i, (label, latex) in enumerate(rows):
         swatch, formula = st.columns([2, 5], vertical_alignment="center")
+        shade = colours[i] if colours else colour(i)
         swatch.markdown(
-            f"<span style='color:{colour(i)};font-size:1.6rem'>■</span> **{label}**",
+            f"<span style='color:{shade};font-size:1.6rem'>■</span> **{label}**",
             unsafe_allow_html=True,
         )
         formula.latex(latex)

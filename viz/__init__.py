@@ -1,7 +1,7 @@
 """Plotly figure builders. They take NumPy arrays and records, never JAX or Streamlit."""
 
 from viz.background import Grid
-from viz.palette import colour
+from viz.palette import colour, optimizer_styles
 from viz.panels import (
     basins_figure,
     curves_figure,
@@ -18,6 +18,7 @@ __all__ = [
     "curves_figure",
     "inspector_figure",
     "inspector_rows",
+    "optimizer_styles",
     "race_figure",
     "surface_figure",
 ]

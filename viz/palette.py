@@ -1,9 +1,10 @@
 """The look shared by every figure: colours, marker symbols and font sizes for a lecture hall.
 
-Optimizer colours are six of Okabe & Ito's colour-blind-safe colours (black and yellow are left
-out: black is the minimum's star and yellow vanishes on a light background). They are ordered so
-that the first few, which appear most often, differ most; sky blue comes last because it is the
-weakest on the grey landscape.
+A colour belongs to an optimizer, the same on every page: the ones a lecture shows most (SGD,
+momentum, AdaGrad, Adam) get four of Okabe & Ito's colour-blind-safe colours, the rest dark,
+saturated colours from Paul Tol's palettes that stand out on the grey landscape (no sky blue
+beside blue, no yellow, no black: black is the minimum's star). Runs without an optimizer of
+their own (the lab's lanes) take `COLOURS` in order.
 """
 
 COLOURS: tuple[str, ...] = (
@@ -12,8 +13,28 @@ COLOURS: tuple[str, ...] = (
     "#009E73",  # green
     "#CC79A7",  # reddish purple
     "#E69F00",  # orange
-    "#56B4E9",  # sky blue
+    "#882255",  # wine
 )
+
+OPTIMIZER_COLOURS: dict[str, str] = {
+    "sgd": "#0072B2",  # blue
+    "momentum": "#D55E00",  # vermillion
+    "nesterov": "#E69F00",  # orange
+    "adagrad": "#009E73",  # green
+    "rmsprop": "#882255",  # wine
+    "adadelta": "#999933",  # olive
+    "adam": "#CC79A7",  # reddish purple
+    "adam_no_bias": "#332288",  # indigo
+    "nadam": "#AA4499",  # purple
+    "amsgrad": "#44AA99",  # teal
+    "amsgrad_reddi": "#117733",  # dark green
+    "adamw": "#661100",  # brown
+    "lion": "#A6761D",  # ochre
+    "newton": "#222222",  # near black
+    "saddle_free_newton": "#5D3A9B",  # violet
+}
+
+DASHES = ("solid", "dash", "dot", "dashdot")
 
 LANDSCAPE_COLOURS: tuple[str, ...] = ("#FFFFFF", "#ABABAB")
 """Low to high: a calm neutral ramp, so every optimizer colour stands out on every band."""
@@ -35,8 +56,21 @@ TEMPLATE = "plotly_white"
 
 
 def colour(i: int) -> str:
-    """The colour of the i-th optimizer; a seventh wraps around to the first."""
+    """The colour of the i-th lane; a seventh wraps around to the first."""
     return COLOURS[i % len(COLOURS)]
+
+
+def optimizer_styles(keys: list[str], same_path: list[bool] | None = None) -> list[dict]:
+    """Each optimizer's line: its own colour, and a dash when its colour already appeared in
+    this figure or its path runs on top of an earlier one (`same_path`), so that no line hides
+    another."""
+    styles, seen = [], {}
+    for i, key in enumerate(keys):
+        colour_ = OPTIMIZER_COLOURS.get(key, colour(i))
+        repeat = seen.get(colour_, 0) + bool(same_path and same_path[i])
+        seen[colour_] = seen.get(colour_, 0) + 1
+        styles.append(dict(color=colour_, dash=DASHES[min(repeat, len(DASHES) - 1)]))
+    return styles
 
 
 def hex_to_rgb(hex_colour: str) -> tuple[int, int, int]:

@@ -29,6 +29,7 @@ BASIN_HEIGHT = 560
 DIVERGED_COLOUR = "#222222"
 UNKNOWN_COLOUR = "#DDDDDD"
 TINY = 1e-12
+MAX_LOG_LABELS = 5
 
 
 def _surface_height(grid: Grid, values: np.ndarray) -> tuple[np.ndarray, str]:
@@ -42,9 +43,16 @@ def _surface_height(grid: Grid, values: np.ndarray) -> tuple[np.ndarray, str]:
     return np.log10(shifted + offset), "log₁₀(f − f* + ε)"
 
 
-def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.ndarray) -> go.Figure:
+def surface_figure(
+    grid: Grid,
+    names: list[str],
+    points: np.ndarray,
+    loss: np.ndarray,
+    styles: list[dict] | None = None,
+) -> go.Figure:
     """The landscape as a 3-D surface with every path lying on it (z = its loss, lifted by
     PATH_LIFT of the z range so that the translucent surface does not hide the lines)."""
+    styles = styles or [dict(color=palette.colour(o)) for o in range(len(names))]
     values = finite_values(grid)
     z, z_title = _surface_height(grid, values)
     lift = PATH_LIFT * float(np.ptp(z))
@@ -73,7 +81,7 @@ def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.nd
                     y=points[o, s, keep, 1],
                     z=path_z + lift,
                     mode="lines",
-                    line=dict(color=palette.colour(o), width=7),
+                    line=dict(color=styles[o]["color"], width=7),
                     name=name,
                     legendgroup=name,
                     showlegend=s == 0,
@@ -81,31 +89,44 @@ def surface_figure(grid: Grid, names: list[str], points: np.ndarray, loss: np.nd
                 )
             )
     (x0, x1), (y0, y1) = (grid.xs[0], grid.xs[-1]), (grid.ys[0], grid.ys[-1])
-    lecture_layout(fig, 640, dict(l=0, r=0, t=60, b=0))
-    axis = dict(tickfont=dict(size=13), title=dict(font=dict(size=16)))
+    lecture_layout(fig, 640, dict(l=10, r=10, t=60, b=10))
+    axis = dict(tickfont=dict(size=13), nticks=5)
     fig.update_layout(
         scene=dict(
             xaxis=axis | dict(title=dict(text="x", font=dict(size=16)), range=[x0, x1]),
             yaxis=axis | dict(title=dict(text="y", font=dict(size=16)), range=[y0, y1]),
             zaxis=axis | dict(title=dict(text=z_title, font=dict(size=16))),
             aspectmode="manual",
-            aspectratio=dict(x=1.4, y=1.4 * (y1 - y0) / (x1 - x0) if x1 > x0 else 1, z=0.7),
-            camera=dict(eye=dict(x=-0.75, y=-1.1, z=1.3), center=dict(x=0, y=0, z=-0.2)),
+            aspectratio=dict(x=1.2, y=1.2 * (y1 - y0) / (x1 - x0) if x1 > x0 else 1, z=0.6),
+            camera=dict(eye=dict(x=-0.9, y=-1.35, z=1.35), center=dict(x=0, y=0, z=-0.15)),
         ),
         uirevision="surface",
     )
     return fig
 
 
-def _summary(values: np.ndarray) -> np.ndarray:
-    """One curve per optimizer from [O, S, T]: the start itself, or the median over starts."""
-    return values[:, 0] if values.shape[1] == 1 else np.median(values, axis=1)
+def _summary(values: np.ndarray, diverged_at: np.ndarray) -> np.ndarray:
+    """One curve per optimizer from [O, S, T]: the start itself, or the median over starts; a
+    start's values after it diverged are NaN, so a diverged run's curve ends where it did."""
+    steps = np.arange(values.shape[2])
+    after = (diverged_at[..., None] >= 0) & (steps > diverged_at[..., None])
+    values = np.where(after, np.nan, values)
+    if values.shape[1] == 1:
+        return values[:, 0]
+    alive = ~np.all(np.isnan(values), axis=1)
+    median = np.nanmedian(np.where(alive[:, None], values, 0.0), axis=1)
+    return np.where(alive, median, np.nan)
 
 
-def _decades(series: np.ndarray) -> float:
-    """How many powers of ten the positive finite values span (0 for none)."""
+def value_axis(series: np.ndarray) -> dict:
+    """A log axis with at most one tick label per decade and at most MAX_LOG_LABELS labels, when
+    the positive values span a decade or more; a linear axis otherwise."""
     values = series[np.isfinite(series) & (series > 0)]
-    return float(np.log10(values.max() / values.min())) if values.size else 0.0
+    decades = float(np.log10(values.max() / values.min())) if values.size else 0.0
+    if decades < 1:
+        return dict(type="linear")
+    dtick = max(1, int(np.ceil(decades / MAX_LOG_LABELS)))
+    return dict(type="log", exponentformat="power", dtick=dtick)
 
 
 CURVE_PANELS = (  # x and y domains of the 2 × 2 grid, left to right, top to bottom
@@ -124,38 +145,43 @@ def curves_figure(
     grad_norm: np.ndarray,
     diverged_at: np.ndarray,
     loss_floor: float,
+    styles: list[dict] | None = None,
+    distance_to: str = "the nearest minimum",
 ) -> go.Figure:
-    """Four panels against the step: f − f* (log), distance to the nearest minimum, the learning
-    rate and ‖∇f‖ (log). With several starts each curve is the median over the starts. A ✕ marks
-    the step where an optimizer's first start diverged.
+    """Four panels against the step: f − f* (log), the distance to the nearest known target
+    (`distance_to`), the learning rate and ‖∇f‖ (log). With several starts each curve is the
+    median over the starts. A diverged run's curves stop at its step, marked with a ✕ and
+    "diverged at step k" on every panel.
 
     Built as one dict and validated once: Plotly's make_subplots and per-panel updates cost
     four times as much, on every slider change.
     """
-    n_starts = loss.shape[1]
-    over = f" (median of {n_starts} starts)" if n_starts > 1 else ""
-    gap = _summary(np.maximum(loss - loss_floor, 0.0)) + TINY
+    n_opt, n_starts, n_steps = loss.shape
+    styles = styles or [dict(color=palette.colour(o), dash="solid") for o in range(n_opt)]
+    over = f" (median of {n_starts})" if n_starts > 1 else ""
+    first_divergence = np.where(diverged_at >= 0, diverged_at, n_steps).min(axis=1)
+    rates = np.where(np.arange(lr.shape[1]) >= first_divergence[:, None], np.nan, lr)
+    last_gradient = np.where(diverged_at >= 0, np.maximum(diverged_at - 1, 0), -1)
     panels = (
-        (f"f − f*{over}", gap, "log"),
-        (f"distance to the nearest minimum{over}", _summary(distance), "linear"),
-        ("learning rate η·s(t)", lr, "log"),
-        (f"gradient norm ‖∇f‖{over}", _summary(grad_norm) + TINY, "log"),
+        (f"f − f*{over}", _summary(np.maximum(loss - loss_floor, 0.0), diverged_at) + TINY),
+        (f"distance to {distance_to}{over}", _summary(distance, diverged_at)),
+        ("learning rate η·s(t)", rates),
+        (f"gradient norm ‖∇f‖{over}", _summary(grad_norm, last_gradient) + TINY),
     )
     traces, layout = [], lecture_layout_dict(CURVE_HEIGHT, dict(l=70, r=20, t=90, b=50))
     annotations = []
-    for p, ((title, series, kind), (x_domain, y_domain)) in enumerate(
+    for p, ((title, series), (x_domain, y_domain)) in enumerate(
         zip(panels, CURVE_PANELS, strict=True), start=1
     ):
         suffix = "" if p == 1 else str(p)
         layout[f"xaxis{suffix}"] = axis_style("step" if p > 2 else "") | dict(
             domain=x_domain, anchor=f"y{suffix}", showgrid=True
         )
-        y_style = dict(domain=y_domain, anchor=f"x{suffix}", type=kind, showgrid=True)
-        if kind == "log":
-            y_style |= dict(exponentformat="power") | (
-                dict(dtick=1) if _decades(series) >= 0.5 else {}
-            )
-        layout[f"yaxis{suffix}"] = axis_style("") | y_style
+        layout[f"yaxis{suffix}"] = (
+            axis_style("")
+            | dict(domain=y_domain, anchor=f"x{suffix}", showgrid=True)
+            | value_axis(series)
+        )
         annotations.append(
             dict(
                 text=title,
@@ -179,35 +205,40 @@ def curves_figure(
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
                     mode="lines",
-                    line=dict(color=palette.colour(o), width=palette.THIN_LINE_WIDTH),
+                    line=styles[o] | dict(width=palette.THIN_LINE_WIDTH),
                     name=name,
                     legendgroup=name,
                     showlegend=p == 1,
                     hovertemplate=f"<b>{name}</b><br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
                 )
             )
-    for o, name in enumerate(names):
-        diverged = np.flatnonzero(diverged_at[o] >= 0)
-        if len(diverged):
-            step = int(diverged_at[o, diverged[0]])
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=[step],
-                    y=[gap[o, min(step, gap.shape[1] - 1)]],
-                    mode="markers",
-                    marker=dict(
-                        symbol=palette.DIVERGED_SYMBOL,
-                        size=palette.HEAD_SIZE,
-                        color=palette.colour(o),
-                        line=dict(color="black", width=1),
-                    ),
-                    name=f"{name} diverged",
-                    legendgroup=name,
-                    showlegend=False,
-                    hovertemplate=f"<b>{name}</b> diverged at step {step}<extra></extra>",
+            step = int(first_divergence[o])
+            if step < n_steps:
+                last = np.flatnonzero(np.isfinite(series[o]))
+                at = int(last[-1]) if len(last) else 0
+                traces.append(
+                    dict(
+                        type="scatter",
+                        x=[at],
+                        y=[float(series[o, at]) if len(last) else None],
+                        xaxis=f"x{suffix}",
+                        yaxis=f"y{suffix}",
+                        mode="markers+text" if p == 1 else "markers",
+                        text=[f"diverged at step {step}"],
+                        textposition="top left",
+                        textfont=dict(size=palette.FONT_SIZE - 2, color=styles[o]["color"]),
+                        marker=dict(
+                            symbol=palette.DIVERGED_SYMBOL,
+                            size=palette.HEAD_SIZE,
+                            color=styles[o]["color"],
+                            line=dict(color="black", width=1),
+                        ),
+                        name=f"{name} diverged",
+                        legendgroup=name,
+                        showlegend=False,
+                        hovertemplate=f"<b>{name}</b> diverged at step {step}<extra></extra>",
+                    )
                 )
-            )
     layout |= dict(annotations=annotations, hovermode="x unified", uirevision="curves")
     return go.Figure(data=traces, layout=layout)
 
@@ -227,7 +258,7 @@ def _arrow(tail: np.ndarray, vector: np.ndarray, colour: str, dash: str, **extra
 
 def _inspector_domain(heads: np.ndarray, tips: np.ndarray, domain: Domain) -> Domain:
     """A view INSPECTOR_ASPECT times wider than tall around the heads and the arrow tips, at
-    least 2 % of the domain wide, moved inside the domain when it fits there."""
+    least 2 % of the domain wide, never wider than the domain and kept inside it."""
     every = np.concatenate([heads, tips]).reshape(-1, 2)
     every = every[np.all(np.isfinite(every), axis=1)]
     low, high = np.asarray(domain, dtype=np.float64).T
@@ -239,13 +270,12 @@ def _inspector_domain(heads: np.ndarray, tips: np.ndarray, domain: Domain) -> Do
     half[0] = max(half[0], half[1] * INSPECTOR_ASPECT)
     half[1] = half[0] / INSPECTOR_ASPECT
     centre = (low + high) / 2
+    view = []
     for axis, (lo, hi) in enumerate(domain):
-        if 2 * half[axis] <= hi - lo:
-            centre[axis] = np.clip(centre[axis], lo + half[axis], hi - half[axis])
-    return (
-        (float(centre[0] - half[0]), float(centre[0] + half[0])),
-        (float(centre[1] - half[1]), float(centre[1] + half[1])),
-    )
+        half[axis] = min(half[axis], (hi - lo) / 2)
+        centre[axis] = np.clip(centre[axis], lo + half[axis], hi - half[axis])
+        view.append((float(centre[axis] - half[axis]), float(centre[axis] + half[axis])))
+    return tuple(view)
 
 
 def inspector_figure(
@@ -255,12 +285,15 @@ def inspector_figure(
     neg_grad: np.ndarray,
     updates: np.ndarray,
     domain: Domain,
+    styles: list[dict] | None = None,
 ) -> go.Figure:
-    """At one step, for each optimizer: a dashed arrow −η∇f from its head (where plain gradient
-    descent at its rate would go) and a solid arrow, the step Δx it took. Zoomed on the arrows."""
+    """At one step, for each optimizer: a dotted arrow −η∇f from its head (where plain gradient
+    descent at its rate would go) and a solid arrow, the step Δx it took. Zoomed on the heads
+    and the steps taken, inside the domain: a −η∇f far longer than the step runs out of view."""
     fig = go.Figure()
+    colours = [style["color"] for style in styles] if styles else None
     for o, name in enumerate(names):
-        colour = palette.colour(o)
+        colour = colours[o] if colours else palette.colour(o)
         fig.add_trace(
             _arrow(
                 heads[o],
@@ -298,7 +331,7 @@ def inspector_figure(
             )
         )
     fig.add_layout_image(background_image(grid))
-    view = _inspector_domain(heads, np.concatenate([heads + neg_grad, heads + updates]), domain)
+    view = _inspector_domain(heads, heads + updates, domain)
     apply_map_layout(fig, view, INSPECTOR_HEIGHT)
     fig.update_layout(
         title=dict(text="dotted: −η∇f   solid: step taken", font=dict(size=palette.FONT_SIZE)),
@@ -333,9 +366,12 @@ def basins_figure(
     title: str,
 ) -> go.Figure:
     """Every start coloured by the minimum it reached (the minimum's star has the same colour),
-    dark for diverged, light grey for ending near no known minimum."""
+    dark for diverged (label −1), light grey for ending near no known minimum (label −2).
+
+    Label l is drawn as code l + 2 at the middle of its own band of the colour scale, so a
+    colour never depends on how Plotly rounds a band's edge."""
     n_minima = len(minima)
-    colours = [DIVERGED_COLOUR, UNKNOWN_COLOUR] + [palette.colour(i) for i in range(n_minima)]
+    colours = [UNKNOWN_COLOUR, DIVERGED_COLOUR] + [palette.colour(i) for i in range(n_minima)]
     codes = np.asarray(labels) + 2
     scale = []
     for k, c in enumerate(colours):
@@ -344,7 +380,7 @@ def basins_figure(
         go.Heatmap(
             x=xs,
             y=ys,
-            z=codes,
+            z=codes + 0.5,
             zmin=0,
             zmax=len(colours),
             colorscale=scale,
@@ -355,7 +391,7 @@ def basins_figure(
         )
     )
     present = set(np.unique(codes).tolist())
-    legend = [(0, "diverged"), (1, "no known minimum")] + [
+    legend = [(0, "no known minimum"), (1, "diverged")] + [
         (i + 2, f"→ minimum ({m[0]:.3g}, {m[1]:.3g})") for i, m in enumerate(minima)
     ]
     for code, label in legend:

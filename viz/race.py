@@ -244,6 +244,7 @@ def race_figure(
     domain: Domain,
     max_frames: int = 300,
     height: int | None = None,
+    styles: list[dict] | None = None,
 ) -> dict:
     """The animated race of `points[opt, start, step, 2]` on the landscape (module docstring),
     as a plain Plotly figure dict {data, layout, frames}: plotly.py would spend ~0.3 s validating
@@ -253,7 +254,8 @@ def race_figure(
     The traces, per layer and optimizer: chunks, mid traces, tip traces (which carry the legend
     entries), the landmarks, the ✕ traces of optimizers that diverge, and the heads on top. Each
     optimizer's traces share a legend group, so a legend click hides all of them. `height`
-    defaults to one that suits the domain's aspect ratio.
+    defaults to one that suits the domain's aspect ratio. `styles` gives each optimizer's line
+    colour and dash (`palette.optimizer_styles`); the landmarks are drawn above everything.
     """
     points = np.asarray(points, dtype=np.float64)
     diverged_at = np.asarray(diverged_at, dtype=int)
@@ -264,12 +266,13 @@ def race_figure(
     token = _token(names, points, diverged_at)
     frame_names = [f"{token}.{step}" for step in plan.steps]
     final = len(plan.steps) - 1
+    styles = styles or [dict(color=palette.colour(o), dash="solid") for o in range(n_opt)]
 
     def style(o: int) -> dict:
         return dict(legendgroup=f"{o}:{names[o]}", showlegend=False, hoverinfo="skip")
 
     def path(o: int, span: tuple[int, int], **extra) -> dict:
-        line = dict(color=palette.colour(o), width=palette.LINE_WIDTH)
+        line = styles[o] | dict(width=palette.LINE_WIDTH)
         return (
             dict(type="scatter", **_polyline(points[o], *span), mode="lines", line=line)
             | style(o)
@@ -290,19 +293,24 @@ def race_figure(
         path(o, plan.tip_span(final), name=name, showlegend=True, legendrank=o)
         for o, name in enumerate(names)
     ]
-    traces += [trace.to_plotly_json() for trace in landmark_traces(minima, saddles)]
     crosses = {}
     for o in range(n_opt):
         if np.any(diverged_at[o] >= 0):
             crosses[o] = len(traces)
-            traces.append(_cross_trace(o, names[o], marks[o], diverged_at[o]) | style(o))
+            cross = _cross_trace(styles[o]["color"], names[o], marks[o], diverged_at[o])
+            traces.append(cross | style(o))
     heads = list(range(len(traces), len(traces) + n_opt))
     last = n_points - 1
     traces += [
-        _head_trace(o, names[o], _masked(points[o, :, last], _diverged_by(diverged_at[o], last)))
+        _head_trace(
+            styles[o]["color"],
+            names[o],
+            _masked(points[o, :, last], _diverged_by(diverged_at[o], last)),
+        )
         | style(o)
         for o in range(n_opt)
     ]
+    traces += [trace.to_plotly_json() for trace in landmark_traces(minima, saddles)]
 
     frames = []
     for f, step in enumerate(plan.steps):
@@ -331,8 +339,8 @@ def race_figure(
     return dict(data=traces, layout=layout, frames=frames)
 
 
-def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:
-    """Where each start of optimizer o is now: large dots in its colour with a white rim."""
+def _head_trace(colour: str, name: str, positions: np.ndarray) -> dict:
+    """Where each start of an optimizer is now: large dots in its colour with a white rim."""
     n_starts = len(positions)
     start = "<br>start %{customdata}" if n_starts > 1 else ""
     return dict(
@@ -342,7 +350,7 @@ def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:
         marker=dict(
             symbol=palette.HEAD_SYMBOL,
             size=palette.HEAD_SIZE,
-            color=palette.colour(o),
+            color=colour,
             line=dict(color="white", width=2),
         ),
         customdata=np.arange(1, n_starts + 1, dtype=np.int32),
@@ -351,19 +359,23 @@ def _head_trace(o: int, name: str, positions: np.ndarray) -> dict:
     )
 
 
-def _cross_trace(o: int, name: str, marks: np.ndarray, diverged_at: np.ndarray) -> dict:
-    """✕ where each diverged start of optimizer o ends, with 'diverged at step k' on hover."""
+def _cross_trace(colour: str, name: str, marks: np.ndarray, diverged_at: np.ndarray) -> dict:
+    """✕ where each diverged start of an optimizer ends, labelled with its step k (with one
+    start) and 'diverged at step k' on hover."""
+    label = len(diverged_at) == 1
     return dict(
         type="scatter",
         **_xy(marks),
-        mode="markers",
+        mode="markers+text" if label else "markers",
         marker=dict(
             symbol=palette.DIVERGED_SYMBOL,
             size=palette.HEAD_SIZE + 3,
-            color=palette.colour(o),
+            color=colour,
             line=dict(color="black", width=1.5),
         ),
         text=[f"diverged at step {k}" if k >= 0 else "" for k in diverged_at],
+        textposition="top center",
+        textfont=dict(size=palette.FONT_SIZE, color=colour),
         hovertemplate=f"<b>{name}</b><br>%{{text}}<extra></extra>",
         unselected=dict(marker=dict(opacity=1)),
         cliponaxis=False,
