@@ -16,21 +16,40 @@ from networks.train import (
     QUERY_KEYS,
     Run,
     TrainConfig,
-    batch_indices,
     decision_field,
+    minibatch,
+    sample_stream,
     train,
 )
 from optimizers.catalog import CATALOG as OPTIMIZERS
 from optimizers.compilations import count_compilations
 from optimizers.schedules import CATALOG as SCHEDULES
 
-NET = NetConfig(depth=2, width=32, activation="tanh")
+NET = NetConfig(depth=2, width=32, activation="relu", init="he")
 ADAM = Run("adam", {"learning_rate": 0.02}, None, 32)
 BASE = TrainConfig("moons", n=300, noise=0.1, net=NET, runs=(ADAM,), steps=400, seed=0)
+N_TRAIN = len(BASE.data().y_train)
+FROZEN = ("exponential", {"rate": 1e-3, "decay_steps": 1.0})
+VARIANCE_BATCHES = (5, 45)
+RACE = BASE.replace(
+    runs=(
+        ADAM,
+        Run(
+            "adam",
+            {"learning_rate": 0.01, "b1": 0.8},
+            ("step", {"factor": 0.5, "every": 2}),
+            N_TRAIN,
+        ),
+        *(Run("sgd", {"learning_rate": 1e-5}, FROZEN, b) for b in VARIANCE_BATCHES),
+    )
+)
 HISTORY = {}
+loss_fn = jax.jit(mlp.loss_fn, static_argnums=0)
+probabilities = jax.jit(mlp.probabilities, static_argnums=0)
 
 
 def trained(config: TrainConfig):
+    """Histories shared by the tests: each structure compiles once."""
     if config not in HISTORY:
         HISTORY[config] = train(config)
     return HISTORY[config]
@@ -39,18 +58,18 @@ def trained(config: TrainConfig):
 def test_adam_learns_moons_and_spirals():
     moons = trained(BASE)
     assert moons.val_accuracy[0, -1] >= 0.97
-    spirals = trained(BASE.replace(dataset="spirals", noise=0.03, steps=400))
+    spirals = trained(BASE.replace(dataset="spirals", noise=0.03))
     assert spirals.val_accuracy[0, -1] >= 0.90
 
 
 def test_history_shapes_and_bookkeeping():
     history = trained(BASE)
-    steps, n_train = BASE.steps, len(BASE.data().y_train)
+    steps = BASE.steps
     for curve in (history.train_loss, history.train_accuracy, history.val_loss):
         assert curve.shape == (1, steps + 1)
     assert history.grad_norm.shape == history.batch_loss.shape == (1, steps)
     np.testing.assert_array_equal(history.samples_seen[0], 32 * np.arange(steps + 1))
-    np.testing.assert_allclose(history.epochs[0, -1], 32 * steps / n_train)
+    np.testing.assert_allclose(history.epochs[0, -1], 32 * steps / N_TRAIN)
     np.testing.assert_allclose(history.lr, 0.02)
     assert history.diverged_at.tolist() == [-1]
     checkpoints = history.checkpoint_steps
@@ -60,51 +79,55 @@ def test_history_shapes_and_bookkeeping():
     np.testing.assert_array_equal(history.snapshots[0, -1], history.final_params[0])
     params, stats = history.params_at(0, -1)
     data = BASE.data()
-    loss = mlp.loss_fn(NET, params, data.x_train, data.y_train, stats)
+    loss = loss_fn(NET, params, data.x_train, data.y_train, stats)
     np.testing.assert_allclose(loss, history.train_loss[0, -1], rtol=1e-4)
 
 
 def test_runs_in_one_call_equal_runs_alone():
-    """Grouped and vmapped runs, in any order, give each run's own history, all from one θ₀."""
-    sgd = Run("sgd", {"learning_rate": 0.5}, ("cosine", {"decay_steps": 300.0}), 32)
-    slower = ADAM._replace(hyperparams={"learning_rate": 0.005})
-    together = trained(BASE.replace(runs=(ADAM, sgd, slower)))
-    for i, run in enumerate((ADAM, sgd, slower)):
-        alone = trained(BASE.replace(runs=(run,)))
-        np.testing.assert_allclose(together.train_loss[i], alone.train_loss[0], rtol=2e-5)
-        np.testing.assert_allclose(together.final_params[i], alone.final_params[0], atol=2e-5)
-    np.testing.assert_array_equal(together.snapshots[:, 0], together.snapshots[[0, 0, 0], 0])
-    assert together.lr[1, -1] < together.lr[1, 0] == pytest.approx(0.5)
+    """Runs of four structures in one call, in the config's order, all from one θ₀; a run
+    vmapped with others equals the run alone."""
+    race = trained(RACE)
+    alone = trained(BASE)
+    np.testing.assert_allclose(race.train_loss[0], alone.train_loss[0], rtol=2e-5)
+    np.testing.assert_allclose(race.final_params[0], alone.final_params[0], atol=2e-5)
+    np.testing.assert_array_equal(race.snapshots[:, 0], race.snapshots[[0, 0, 0, 0], 0])
+    np.testing.assert_allclose(race.lr[1, :5], 0.01 * np.array([1, 1, 0.5, 0.5, 0.25]))
+    np.testing.assert_allclose(race.lr[2, :2], [1e-5, 1e-8])
+    np.testing.assert_array_equal(race.samples_seen[:, 1], [32, N_TRAIN, 5, 45])
 
 
-def test_two_steps_equal_optax_stepped_by_hand():
-    """Full batch (B = n_train): θ₂ from the engine equals optax.adam's two updates scaled by
-    the schedule s(0), s(1), applied to the same θ₀."""
-    data = datasets.make("xor", 80, 0.05, 3)
-    n_train = len(data.y_train)
-    schedule = ("step", {"factor": 0.5, "every": 1.0})
-    run = Run("adam", {"learning_rate": 0.05, "b1": 0.8}, schedule, n_train)
-    config = TrainConfig("xor", 80, 0.05, 3, NetConfig(depth=1, width=8), (run,), steps=2, seed=5)
-    history = train(config)
-    theta = history.snapshots[0, 0]
-    optimizer = optax.adam(learning_rate=0.05, b1=0.8, b2=0.999, eps=1e-8)
-    params = history.unravel(theta)
-    state = optimizer.init(params)
-    for t in range(2):
-        grads = jax.grad(lambda p: mlp.loss_fn(config.net, p, data.x_train, data.y_train))(params)
+def test_full_batch_steps_equal_optax_stepped_by_hand():
+    """B = n_train: θ at the first checkpoint equals optax.adam's updates scaled by the step
+    schedule s(t) = ½^⌊t/2⌋, applied by hand to the same θ₀."""
+    history = trained(RACE)
+    data = RACE.data()
+    optimizer = optax.adam(learning_rate=0.01, b1=0.8, b2=0.999, eps=1e-8)
+
+    @jax.jit
+    def by_hand(params, state, factor):
+        grads = jax.grad(lambda p: mlp.loss_fn(NET, p, data.x_train, data.y_train))(params)
         updates, state = optimizer.update(grads, state, params)
-        params = optax.apply_updates(params, jax.tree.map(lambda u, t=t: 0.5**t * u, updates))
-    final, _ = history.params_at(0, -1)
+        return optax.apply_updates(params, jax.tree.map(lambda u: factor * u, updates)), state
+
+    params = history.unravel(history.snapshots[1, 0])
+    state = optimizer.init(params)
+    steps = history.checkpoint_steps[1]
+    assert steps >= 3
+    for t in range(steps):
+        params, state = by_hand(params, state, 0.5 ** (t // 2))
+    final, _ = history.params_at(1, 1)
     for got, want in zip(jax.tree.leaves(final), jax.tree.leaves(params), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize(("n", "batch"), [(12, 4), (10, 4), (7, 7), (9, 1)])
 def test_minibatches_sample_without_replacement_epoch_by_epoch(n, batch):
-    key = jax.random.key(3)
     steps = 3 * n
-    stream = np.concatenate([np.asarray(batch_indices(key, t, n, batch)) for t in range(steps)])
-    epochs = stream[: (len(stream) // n) * n].reshape(-1, n)
+    stream = sample_stream(3, n, batch, steps)
+    batches = [np.asarray(minibatch(stream, t, batch)) for t in range(steps)]
+    drawn = np.concatenate(batches)
+    epochs = drawn[: (len(drawn) // n) * n].reshape(-1, n)
+    assert len(epochs) == steps * batch // n
     for epoch in epochs:
         np.testing.assert_array_equal(np.sort(epoch), np.arange(n))
     if batch < n:
@@ -114,40 +137,34 @@ def test_minibatches_sample_without_replacement_epoch_by_epoch(n, batch):
 def test_minibatch_gradient_variance_falls_like_one_over_b():
     """E‖g_B‖² = ‖ḡ‖² + tr Σ/B · (N − B)/(N − 1) for B of N points drawn without replacement,
     tr Σ = (1/N) Σᵢ ‖gᵢ − ḡ‖². The rate is tiny and decays at once, so θ stays at θ₀."""
-    frozen = ("exponential", {"rate": 1e-3, "decay_steps": 1.0})
-    batches = (4, 16, 48)
-    runs = tuple(Run("sgd", {"learning_rate": 1e-5}, frozen, b) for b in batches)
-    config = TrainConfig("circles", 128, 0.1, 0, NetConfig(depth=1, width=16), runs, 720, 0)
-    history = train(config)
-    data = config.data()
-    n = len(data.y_train)
-    params = history.unravel(history.snapshots[0, 0])
+    history = trained(RACE)
+    data = RACE.data()
+    n = N_TRAIN
 
-    def loss(p, x, y):
-        return mlp.loss_fn(config.net, p, x, y)
+    @jax.jit
+    def gradients(theta):
+        def loss(theta, x, y):
+            return mlp.loss_fn(NET, history.unravel(theta), x, y)
 
-    def flat(tree):
-        return np.concatenate([np.ravel(leaf) for leaf in jax.tree.leaves(tree)])
+        mean = jax.grad(loss)(theta, data.x_train, data.y_train)
+        each = jax.vmap(jax.grad(loss), (None, 0, 0))(
+            theta, data.x_train[:, None], data.y_train[:, None]
+        )
+        return mean, each
 
-    mean = flat(jax.grad(loss)(params, data.x_train, data.y_train))
-    each = jax.vmap(jax.grad(loss), (None, 0, 0))(
-        params, data.x_train[:, None], data.y_train[:, None]
-    )
-    each = np.stack([flat(jax.tree.map(lambda a, i=i: a[i], each)) for i in range(n)])
+    mean, each = (np.asarray(a, np.float64) for a in gradients(history.snapshots[2, 0]))
     trace = np.mean(np.sum((each - mean) ** 2, axis=1))
-    for i, b in enumerate(batches):
-        measured = np.mean(history.grad_norm[i] ** 2) - mean @ mean
+    for i, b in enumerate(VARIANCE_BATCHES, start=2):
+        measured = np.mean(history.grad_norm[i].astype(np.float64) ** 2) - mean @ mean
         predicted = trace / b * (n - b) / (n - 1)
         assert measured == pytest.approx(predicted, rel=0.1)
 
 
 def test_a_rate_too_large_diverges_cleanly():
-    net = NetConfig(depth=2, width=16, activation="relu", init="he", init_scale=3.0)
-    runs = (Run("sgd", {"learning_rate": 10.0}, None, 16), Run("adam", {"learning_rate": 0.01}))
-    config = TrainConfig("spirals", 100, 0.05, 0, net, runs, steps=60, seed=1)
-    history = train(config)
+    config = BASE.replace(runs=(ADAM._replace(hyperparams={"learning_rate": 10.0}),))
+    history = trained(config)
     k = history.diverged_at[0]
-    assert 0 < k <= 60 and history.diverged_at[1] == -1
+    assert 0 < k <= 10
     arrays = [getattr(history, name) for name in ("train_loss", "val_loss", "grad_norm", "lr")]
     for array in [*arrays, history.batch_loss, history.snapshots, history.final_params]:
         assert np.all(np.isfinite(array))
@@ -181,7 +198,7 @@ def test_decision_field_is_the_networks_probabilities_on_a_grid():
     params, _ = history.params_at(0, -1)
     corner = np.array([[field.xs[3], field.ys[11]]], np.float32)
     np.testing.assert_allclose(
-        field.probabilities[0, 0, 11, 3], mlp.probabilities(NET, params, corner)[0], rtol=1e-4
+        field.probabilities[0, 0, 11, 3], probabilities(NET, params, corner)[0], rtol=1e-4
     )
 
 

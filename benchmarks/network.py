@@ -1,0 +1,86 @@
+"""Network engine speed: `python -m benchmarks.network` prints a Markdown table.
+
+Rows: compile time of the first call; warm times (median of repeats, results read back into
+NumPy) of 1000 minibatch steps, of four runs in one call, and of 500 full-batch Adam steps of a
+2-32-32-2 MLP on 1000 points (the DESIGN's reference, 0.3 s); the decision field of four runs at
+every checkpoint; compilations caused by 20 slider-like changes (target 0).
+"""
+
+import time
+
+import numpy as np
+
+from benchmarks.engine import best_of
+from networks.mlp import NetConfig
+from networks.train import Run, TrainConfig, decision_field, train
+from optimizers.compilations import count_compilations
+
+NET = NetConfig(depth=2, width=32, activation="tanh")
+ONE = TrainConfig(
+    "moons", 500, 0.1, net=NET, runs=(Run("adam", {"learning_rate": 0.01}, None, 32),), steps=1000
+)
+FOUR = ONE.replace(
+    runs=(
+        Run("sgd", {"learning_rate": 0.5}, None, 32),
+        Run("momentum", {"learning_rate": 0.05}, ("cosine", {"decay_steps": 1000.0}), 32),
+        Run("adam", {"learning_rate": 0.01}, None, 32),
+        Run("adam", {"learning_rate": 0.003}, None, 128),
+    )
+)
+FULL = TrainConfig(
+    "moons", 1000, 0.1, net=NET, runs=(Run("adam", {"learning_rate": 0.01}, None, 750),), steps=500
+)
+
+
+def slider_moves():
+    rng = np.random.default_rng(0)
+    for seed in range(20):
+        rate = float(10 ** rng.uniform(-3, -1))
+        train(
+            ONE.replace(
+                runs=(Run("adam", {"learning_rate": rate}, None, 32),),
+                noise=float(rng.uniform(0, 0.5)),
+                seed=seed,
+                data_seed=seed,
+            )
+        )
+
+
+def main():
+    begin = time.perf_counter()
+    train(ONE)
+    compile_s = time.perf_counter() - begin
+    one = best_of(lambda: train(ONE), 10)
+    train(FOUR)
+    four = best_of(lambda: train(FOUR), 5)
+    train(FULL)
+    full = best_of(lambda: train(FULL), 5)
+    history = train(FOUR)
+    decision_field(FOUR, history)
+    field = best_of(lambda: decision_field(FOUR, history), 3)
+    checkpoints = len(history.checkpoint_steps)
+    compiles = count_compilations(slider_moves)
+
+    rows = [
+        (
+            "compile + first call: 1 run × 1000 steps, batch 32, 500 points",
+            f"{compile_s:.1f} s",
+            "",
+        ),
+        ("warm: 1 run × 1000 steps, batch 32, 500 points", f"{one * 1e3:.0f} ms", "≤ 500 ms"),
+        ("warm: 4 runs × 1000 steps in one call (3 structures)", f"{four * 1e3:.0f} ms", "≤ 1 s"),
+        (
+            "warm: 500 full-batch Adam steps, 2-32-32-2, 1000 points",
+            f"{full * 1e3:.0f} ms",
+            "0.3 s",
+        ),
+        (f"decision field: 4 runs × {checkpoints} checkpoints, 64²", f"{field * 1e3:.0f} ms", ""),
+        ("compilations caused by 20 slider changes", str(compiles), "0"),
+    ]
+    print("| measure | value | target |\n| --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
