@@ -8,7 +8,8 @@ Run r trains θ from the shared θ₀ (drawn from `seed`) on minibatches of B_r 
 exactly as the 2-D engine (optimizers/simulate.py) steps a point. Minibatches are consecutive
 slices of B of an endless stream of training-set permutations, a new permutation per epoch
 (`sample_stream`), so every point is seen once per epoch: sampling without replacement. Every run
-of a config reads the same stream (its own batch size cut from it).
+of a config cuts its own batch size from the same stream, so a run's minibatches do not depend on
+the other runs.
 
 After every step the whole training and validation sets are evaluated (batch norm in evaluation
 mode, with its running statistics), so the curves are per step, not per epoch. A run diverges at
@@ -308,17 +309,26 @@ def minibatch(stream, t, batch: int):
     return jax.lax.dynamic_slice(stream, (t * batch,), (batch,))
 
 
-def checkpoint_plan(steps: int, floats_per_snapshot: int) -> tuple[int, int]:
-    """(chunk, chunks): a snapshot every `chunk` steps, `chunks` of them after the start, so that
-    chunks + 1 ≤ `MAX_CHECKPOINTS` and all snapshots stay under `SNAPSHOT_FLOATS` floats."""
-    most = min(MAX_CHECKPOINTS, steps + 1, max(2, SNAPSHOT_FLOATS // floats_per_snapshot))
-    chunk = -(-steps // (most - 1))
-    return chunk, -(-steps // chunk)
+def checkpoint_plan(steps: int, floats_per_snapshot: int) -> tuple[int, int, np.ndarray]:
+    """(chunk, chunks, checkpoint steps). The scan runs `chunks` chunks of `chunk` iterations;
+    iteration i evaluates θ_i (after i steps), so a chunk's last θ is θ_{(c+1)·chunk − 1}.
+    Checkpoints are θ₀ and each chunk's last θ (θ₀ itself when chunk = 1), at most
+    `MAX_CHECKPOINTS` of them and under `SNAPSHOT_FLOATS` floats in all; the last is θ_steps."""
+    budget = min(MAX_CHECKPOINTS, max(2, SNAPSHOT_FLOATS // floats_per_snapshot))
+    if steps + 1 <= budget:
+        return 1, steps + 1, np.arange(steps + 1)
+    chunk = -(-(steps + 1) // (budget - 1))
+    chunks = -(-(steps + 1) // chunk)
+    ends = np.minimum((np.arange(chunks) + 1) * chunk - 1, steps)
+    return chunk, chunks, np.concatenate([[0], ends])
 
 
 def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk, chunks):
     """A pure function training one run on the flat parameter vector θ (`unravel(θ)` is the
-    pytree); vmapped over the runs of one structure."""
+    pytree); vmapped over the runs of one structure.
+
+    The scan's iteration i = t + 1 takes step t and evaluates θ_{t+1}; iteration 0 (t = −1)
+    takes no step and evaluates θ₀, so that one evaluation in the loop serves every θ."""
     spec = OPTIMIZERS[optimizer_key]
 
     def batch_loss(theta, stats, x, y):
@@ -339,23 +349,24 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
             jnp.mean(correct[n_train:]),
         )
 
-    def run(hp, schedule_hp, theta0, stats0, x, y, seed):
+    def run(hp, schedule_hp, theta0, stats0, x, y, stream):
         optimizer = spec.build(**hp)
         multiplier = SCHEDULES[schedule_key].build(**schedule_hp) if schedule_key else None
-        stream = sample_stream(seed, n_train, batch, steps)
 
         def step(carry, t):
             theta, opt_state, stats, diverged_at, last, last_batch = carry
+            moving = t >= 0
             alive = (diverged_at < 0) & (t < steps)
             if batch == n_train:
                 xb, yb = x[:n_train], y[:n_train]
             else:
-                index = minibatch(stream, t, batch)
+                index = minibatch(stream, jnp.maximum(t, 0), batch)
                 xb, yb = x[index], y[index]
             (loss, new_stats), grad = value_and_grad(theta, stats, xb, yb)
             update, new_opt_state = optimizer.update(grad, opt_state, theta)
             factor = multiplier(t) if multiplier else jnp.float32(1.0)
-            new_theta = theta + factor * update
+            new_theta = theta + jnp.where(moving, factor, 0.0) * update
+            new_stats = jax.tree.map(lambda a, b: jnp.where(moving, a, b), new_stats, stats)
             new = metrics(new_theta, new_stats, x, y)
             ok = jnp.all(jnp.isfinite(new_theta)) & (new[0] <= DIVERGENCE_LOSS)
             keep = alive & ok
@@ -364,7 +375,7 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
             measured = alive & jnp.isfinite(loss) & jnp.isfinite(norm)
             carry = (
                 frozen(new_theta, theta),
-                jax.tree.map(frozen, new_opt_state, opt_state),
+                jax.tree.map(lambda a, b: jnp.where(keep & moving, a, b), new_opt_state, opt_state),
                 jax.tree.map(frozen, new_stats, stats),
                 jnp.where(alive & ~ok, t + 1, diverged_at),
                 jax.tree.map(frozen, new, last),
@@ -379,25 +390,28 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
             return carry, record
 
         def chunk_of_steps(carry, c):
-            carry, records = jax.lax.scan(step, carry, c * chunk + jnp.arange(chunk))
+            carry, records = jax.lax.scan(step, carry, c * chunk - 1 + jnp.arange(chunk))
             return carry, (records, carry[0], carry[2])
 
-        start = metrics(theta0, stats0, x, y)
-        carry = (theta0, optimizer.init(theta0), stats0, jnp.int32(-1), start, start[0])
+        failed = (jnp.float32(DIVERGENCE_LOSS), jnp.float32(0.0)) * 2
+        carry = (theta0, optimizer.init(theta0), stats0, jnp.int32(-1), failed, failed[0])
         carry, (records, snapshots, snapshot_stats) = jax.lax.scan(
             chunk_of_steps, carry, jnp.arange(chunks)
         )
-        flat = jax.tree.map(lambda a: a.reshape(chunks * chunk, *a.shape[2:])[:steps], records)
-        curves, batch_losses, norms, rates = flat
-        prepend = lambda first, rest: jnp.concatenate([first[None], rest])  # noqa: E731
+        records = jax.tree.map(lambda a: a.reshape(chunks * chunk, *a.shape[2:]), records)
+        curves, batch_losses, norms, rates = records
+        if chunk > 1:
+            prepend = lambda first, rest: jnp.concatenate([first[None], rest])  # noqa: E731
+            snapshots = prepend(theta0, snapshots)
+            snapshot_stats = jax.tree.map(prepend, stats0, snapshot_stats)
         return {
-            "curves": tuple(map(prepend, start, curves)),
-            "batch_loss": batch_losses,
-            "grad_norm": norms,
-            "lr": rates,
+            "curves": tuple(curve[: steps + 1] for curve in curves),
+            "batch_loss": batch_losses[1 : steps + 1],
+            "grad_norm": norms[1 : steps + 1],
+            "lr": rates[1 : steps + 1],
             "diverged_at": carry[3],
-            "snapshots": prepend(theta0, snapshots),
-            "snapshot_stats": jax.tree.map(prepend, stats0, snapshot_stats),
+            "snapshots": snapshots,
+            "snapshot_stats": snapshot_stats,
             "final_params": carry[0],
             "final_stats": carry[2],
         }
@@ -442,21 +456,24 @@ def _kernel(net, classes, n_train, steps, structure):
     """One jitted function for a structure: `structure` is ((optimizer, schedule, batch, count),
     …); `net` has init_scale 1, the actual gain is traced."""
     size = net.parameter_count(2, classes) * sum(count for *_, count in structure)
-    chunk, chunks = checkpoint_plan(steps, size)
+    chunk, chunks, checkpoint_steps = checkpoint_plan(steps, size)
     _, unravel = initial_params(net, classes)
     runs = [
         _run(net, unravel, key, schedule, batch, n_train, steps, chunk, chunks)
         for key, schedule, batch, _ in structure
     ]
 
+    largest = max(batch for _, _, batch, _ in structure)
+
     def kernel(hyperparams, schedules, theta0, x, y, seed):
+        stream = sample_stream(seed, n_train, largest, steps)
         over_runs = (0, 0, None, None, None, None, None)
         return [
-            jax.vmap(run, over_runs)(hp, s, theta0, mlp.init_stats(net), x, y, seed)
+            jax.vmap(run, over_runs)(hp, s, theta0, mlp.init_stats(net), x, y, stream)
             for run, hp, s in zip(runs, hyperparams, schedules, strict=True)
         ]
 
-    return jax.jit(kernel), np.minimum(np.arange(chunks + 1) * chunk, steps)
+    return jax.jit(kernel), checkpoint_steps
 
 
 def _stacked(values: list[Mapping[str, float]]) -> dict[str, np.ndarray]:

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 from networks import datasets, mlp
 from networks.mlp import NetConfig
 from networks.train import (
+    MAX_CHECKPOINTS,
     MAX_RUNS,
     MAX_STEPS,
     QUERY_KEYS,
+    SNAPSHOT_FLOATS,
     Run,
     TrainConfig,
+    checkpoint_plan,
     decision_field,
     minibatch,
     sample_stream,
@@ -132,6 +135,25 @@ def test_minibatches_sample_without_replacement_epoch_by_epoch(n, batch):
         np.testing.assert_array_equal(np.sort(epoch), np.arange(n))
     if batch < n:
         assert len({tuple(epoch) for epoch in epochs}) == len(epochs)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 98, 99, 100, 101, 400, 999, 1000, 5000])
+@pytest.mark.parametrize("floats", [10, 2**20])
+def test_checkpoints_start_at_zero_end_at_steps_and_fit_the_budget(steps, floats):
+    chunk, chunks, at = checkpoint_plan(steps, floats)
+    assert at[0] == 0 and at[-1] == steps and np.all(np.diff(at) > 0)
+    assert len(at) <= min(MAX_CHECKPOINTS, max(2, SNAPSHOT_FLOATS // floats))
+    assert chunk * chunks >= steps + 1
+    if chunk == 1:
+        np.testing.assert_array_equal(at, np.arange(steps + 1))
+    else:
+        np.testing.assert_array_equal(at[1:-1], (np.arange(1, chunks) * chunk - 1))
+
+
+def test_a_longer_stream_starts_with_the_shorter_one():
+    """A run's minibatches do not depend on the largest batch of its race."""
+    short, long = (np.asarray(sample_stream(5, 30, b, 20)) for b in (4, 25))
+    np.testing.assert_array_equal(long[: len(short)], short)
 
 
 def test_minibatch_gradient_variance_falls_like_one_over_b():
