@@ -11,6 +11,7 @@ page = st.navigation(
         st.Page("pages/race.py", title="Optimizer race", icon=":material/sprint:", default=True),
         st.Page("pages/learning_rate.py", title="Learning-rate lab", icon=":material/speed:"),
         st.Page("pages/search.py", title="Hyperparameter search", icon=":material/grid_on:"),
+        st.Page("pages/adam_pitfalls.py", title="Adam's weaknesses", icon=":material/warning:"),
     ]
 )
 page.run()
