@@ -15,7 +15,7 @@ With h₀ = x and L = `depth` hidden layers of `width` units,
 - layer (Ba et al. 2016): the same with the mean and variance over the units of each example.
 
 Scaling each residual branch by 1/√(blocks) keeps the variance of h_L of order one at any depth
-(as in Hanin & Rolnick 2018 and the "Fixup" argument of Zhang et al. 2019).
+(Hayou et al. 2021, "Stable ResNet"; compare the depth-scaled branches of Fixup, Zhang et al. 2019).
 
 Weights W of shape (fan_in, fan_out) come from `jax.nn.initializers`, times a gain g
 (`init_scale`); biases and β are 0, γ is 1:

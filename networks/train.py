@@ -15,7 +15,8 @@ After every step the whole training and validation sets are evaluated (batch nor
 mode, with its running statistics), so the curves are per step, not per epoch. A run diverges at
 step k when its training loss at θ_k is not finite or above `DIVERGENCE_LOSS`, or θ_k is not
 finite: from then on it stays frozen at θ_{k−1}, its curves repeat their last values and its
-gradient norm is 0, so no NaN or Inf leaves the engine.
+gradient norm is 0, so no NaN or Inf leaves the engine. (A θ₀ that already fails, k = 0, shows a
+loss of `DIVERGENCE_LOSS` and an accuracy of 0.)
 
 One kernel is compiled per structure: the network (without its initial scale), the data's shape,
 the steps, and each run's optimizer key, schedule key and batch size. Runs sharing the last three
@@ -65,6 +66,7 @@ MAX_RUNS = 4
 MAX_CHECKPOINTS = 100
 SNAPSHOT_FLOATS = 2**24
 DIVERGENCE_LOSS = 1e3
+MAX_WORK = 10**11
 KERNEL_CACHE_SIZE = 16
 
 Schedule = tuple[str, Params] | None
@@ -121,6 +123,12 @@ class TrainConfig:
         set_(self, "runs", tuple(_checked_run(run, n_train, self.net) for run in self.runs))
         set_(self, "steps", _integer(self.steps, "The number of steps", 1, MAX_STEPS))
         set_(self, "seed", _integer(self.seed, "The seed", 0, 2**31 - 1))
+        if self.work > MAX_WORK:
+            raise ValueError(
+                f"This training is too long for a live picture ({self.work / 1e9:.0f} billion "
+                f"multiply-adds, at most {MAX_WORK / 1e9:.0f}): take fewer steps, points or runs, "
+                "or a smaller network."
+            )
 
     def replace(self, **changes) -> "TrainConfig":
         return replace(self, **changes)
@@ -128,6 +136,13 @@ class TrainConfig:
     @property
     def classes(self) -> int:
         return datasets.CATALOG[self.dataset].classes
+
+    @property
+    def work(self) -> int:
+        """Multiply-adds of the whole training, roughly: per step and run, P for each of the
+        n points evaluated and 3P for each of the B points of the gradient (forward, backward)."""
+        size = self.net.parameter_count(2, self.classes)
+        return self.steps * size * sum(3 * run.batch_size + self.n for run in self.runs)
 
     def data(self) -> datasets.Dataset:
         return datasets.make(self.dataset, self.n, self.noise, self.data_seed)
@@ -463,10 +478,10 @@ def _kernel(net, classes, n_train, steps, structure):
         for key, schedule, batch, _ in structure
     ]
 
-    largest = max(batch for _, _, batch, _ in structure)
+    minibatches = [batch for _, _, batch, _ in structure if batch < n_train]
 
     def kernel(hyperparams, schedules, theta0, x, y, seed):
-        stream = sample_stream(seed, n_train, largest, steps)
+        stream = sample_stream(seed, n_train, max(minibatches), steps) if minibatches else None
         over_runs = (0, 0, None, None, None, None, None)
         return [
             jax.vmap(run, over_runs)(hp, s, theta0, mlp.init_stats(net), x, y, stream)

@@ -14,6 +14,7 @@ from networks.train import (
     MAX_CHECKPOINTS,
     MAX_RUNS,
     MAX_STEPS,
+    MAX_WORK,
     QUERY_KEYS,
     SNAPSHOT_FLOATS,
     Run,
@@ -285,16 +286,18 @@ def configs(draw):
         norm=norm,
         init_scale=draw(st.floats(1e-3, mlp.MAX_INIT_SCALE)),
     )
-    return TrainConfig(
+    config = TrainConfig(
         dataset,
         n,
         draw(st.floats(0, datasets.MAX_NOISE)),
         draw(st.integers(0, 2**31 - 1)),
         net,
         tuple(runs),
-        draw(st.integers(1, MAX_STEPS)),
+        1,
         draw(st.integers(0, 2**31 - 1)),
     )
+    most = min(MAX_STEPS, MAX_WORK // config.work)
+    return config.replace(steps=draw(st.integers(1, most)))
 
 
 @settings(max_examples=150)
@@ -329,6 +332,7 @@ ONE_RUN = LINK.replace(runs=LINK.runs[:1]).to_query()
         ({"batch": "1000"}, "batch size"),
         ({"batch": "1", "norm": "batch"}, "at least 2"),
         ({"steps": str(MAX_STEPS + 1)}, "number of steps"),
+        ({"depth": "20", "width": "256", "steps": "5000"}, "too long for a live picture"),
         ({"seed": "-1"}, "seed"),
     ],
 )
