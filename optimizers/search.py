@@ -143,13 +143,13 @@ class Axis:
 
     @property
     def label(self) -> str:
-        """An axis title, e.g. "learning rate η (log scale)", "β₁: 1 − β₁ on a log scale"."""
+        """An axis title, e.g. "learning rate η (log scale)", "β₁ (1 − β₁ on a log scale)"."""
         symbol = self.symbol or self.name.replace("_", " ")
         title = f"{self.words} {symbol}".strip()
         if self.scale == "log":
             return f"{title} (log scale)"
         if self.scale == "log1m":
-            return f"{title}: 1 − {symbol} on a log scale"
+            return f"{title} (1 − {symbol} on a log scale)"
         return title
 
 

@@ -6,7 +6,6 @@ viz.search figures; the link is the SearchConfig.
 
 import functools
 
-import numpy as np
 import streamlit as st
 
 import landscapes
@@ -19,8 +18,8 @@ from ui import controls
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, race, response_surface, rounds, trials
-from ui.search_sections import sampling_section, zoom_to_selection
-from viz.search import best_after_n_figure, response_surface_figure, rounds_figure
+from ui.search_sections import headline, sampling_section, zoom_to_selection
+from viz.search import best_after_n_figure, number, response_surface_figure, rounds_figure
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
 ss = st.session_state
@@ -71,10 +70,9 @@ sidebar.selectbox(
 )  # fmt: skip
 spec = OPTIMIZERS[ss["hs.opt"]]
 labels = {h.name: h.label for h in spec.hyperparams}
-left, right = sidebar.columns(2)
-for column, axis in ((left, "x"), (right, "y")):
-    column.selectbox(f"{axis} axis", list(labels), key=f"hs.{axis}", format_func=labels.get,
-                     on_change=start_over)  # fmt: skip
+for axis in ("x", "y"):
+    sidebar.selectbox(f"{axis} axis", list(labels), key=f"hs.{axis}", format_func=labels.get,
+                      on_change=start_over)  # fmt: skip
 sidebar.radio(
     "Objective", list(KINDS), key="hs.kind", format_func=KINDS.get, horizontal=True,
     on_change=start_over,
@@ -94,28 +92,26 @@ search = binder.checked(
 binder.show_lesson(binder.publish(search))
 x, y = search.axes
 fixed = ", ".join(
-    f"{h.symbol} = {h.default:.4g}" for h in spec.hyperparams if h.name not in (x.name, y.name)
+    f"{h.symbol} = {number(h.default, 4)}"
+    for h in spec.hyperparams
+    if h.name not in {x.name, y.name}
 )
 st.caption(
     f"{spec.name} on {land.name}, {search.run.steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
     f"the objective is the {KINDS[search.kind]} minus f*. Fixed: {fixed or 'nothing else'}."
 )
 found = response_surface(search)
-
-st.subheader("The response surface, and a grid and a random search on it")
-st.caption(
-    f"{SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs in one vectorised sweep. "
-    "Grey: the run diverged. Above and to the right, each trial is projected onto one axis, on "
-    "top of the best value reachable along it."
-)
 grid, grid_loss, random, random_loss = trials(search)
-st.markdown(
-    f"**{search.budget} trials each.** Best f − f* found by the grid: **{np.min(grid_loss):.3g}**;"
-    f" by random search: **{np.min(random_loss):.3g}**."
-)
+st.markdown(headline(search, grid, grid_loss, random, random_loss))
 st.plotly_chart(
     response_surface_figure(found, grid, grid_loss, random, random_loss),
     config={"displayModeBar": False},
+)
+st.caption(
+    f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs in "
+    "one vectorised sweep; grey: the run diverged. Squares: the grid search; circles: the random "
+    "search with the same budget; stars: the best trial of each. Above and to the right, each "
+    "trial is projected onto one axis, on top of the best value reachable along it (grey line)."
 )
 
 st.subheader("Best found after n trials")

@@ -1,12 +1,16 @@
 """AppTest checks of the hyperparameter-search page: it runs, presets run, links round-trip,
 zoom adds rounds and bad links are explained."""
 
+import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons.search import CATALOG as PRESETS
+from optimizers import CATALOG as OPTIMIZERS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "search.py")
 
@@ -57,7 +61,7 @@ def test_changing_the_budget_changes_the_trials():
     at.select_slider(key="hs.n").set_value(16).run()
     assert not at.exception
     assert at.get("plotly_chart")[0].proto.spec != before
-    assert "4 distinct learning_rate" in at.get("plotly_chart")[0].proto.spec
+    assert "4 values of η" in at.get("plotly_chart")[0].proto.spec
 
 
 @pytest.mark.parametrize(
@@ -74,3 +78,46 @@ def test_a_bad_link_shows_a_message_and_a_preset(query):
     at = open_page(query)
     assert not at.exception
     assert "This link could not be read" in at.warning[0].value
+
+
+RAW_KEYS = re.compile(
+    r"\b(" + "|".join({h.name for spec in OPTIMIZERS.values() for h in spec.hyperparams}) + r")\b"
+)
+
+
+def shown_texts(figure: dict) -> list[str]:
+    """What a figure puts on screen as words: trace names and hover templates, axis titles and
+    tick labels, annotations."""
+    texts = [t.get(key) or "" for t in figure["data"] for key in ("name", "hovertemplate")]
+    for key, value in figure["layout"].items():
+        if key.startswith(("xaxis", "yaxis")):
+            texts.append(str(value.get("title", {}).get("text", "")))
+            texts += [str(tick) for tick in value.get("ticktext", [])]
+    texts += [a.get("text", "") for a in figure["layout"].get("annotations", [])]
+    return texts
+
+
+def log_axes(figure: dict) -> list[dict]:
+    return [
+        v
+        for k, v in figure["layout"].items()
+        if k.startswith(("xaxis", "yaxis")) and v.get("type") == "log"
+    ]
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_each_preset_shows_symbols_never_keys_and_one_label_per_decade(key):
+    at = open_page({"lesson": key})
+    assert not at.exception
+    assert PRESETS[key].title in at.info[0].value
+    words = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    words += [str(o) for box in at.selectbox for o in box.options]
+    for chart in at.get("plotly_chart"):
+        figure = json.loads(chart.proto.spec)
+        words += shown_texts(figure)
+        for axis in log_axes(figure):
+            assert axis.get("tickmode") == "array", axis  # no automatic 2, 5 labels in a decade
+            decades = np.log10(np.asarray(axis["tickvals"], dtype=float))
+            assert np.all(np.diff(np.sort(decades)) >= 1 - 1e-9), axis["tickvals"]
+    raw = sorted({m for text in words for m in RAW_KEYS.findall(text)} - {"momentum", "decay"})
+    assert not raw, raw

@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
-from viz.search import sampling_figure
+from viz.search import number, power, sampling_figure, symbol
 
 SAMPLING_DRAWS = 2000
 MIN_BOX = 1e-3
@@ -20,18 +20,23 @@ def sampling_section() -> None:
     right.latex(r"r = -3 + 2 \cdot \mathrm{rand}(), \quad \beta = 1 - 10^{r}")
     st.caption(
         "A learning rate between 10⁻⁴ and 1 drawn uniformly lands above 0.1 nine times in ten; "
-        "drawn as 10^r every decade gets the same share. The same holds for β between 0.9 and "
+        "drawn as 10ʳ every decade gets the same share. The same holds for β between 0.9 and "
         "0.999: what matters is 1 − β, the length of the average's memory 1/(1 − β)."
     )
     uniform = np.random.default_rng(0).uniform(size=SAMPLING_DRAWS)
+    rate, decay = (
+        "learning rate η (log scale): η ∈ [10⁻⁴, 1]",
+        "β (1 − β on a log scale): β ∈ [0.9, 0.999]",
+    )
     samples = {
-        "log₁₀ η: η ∈ [10⁻⁴, 1]": (np.log10(1e-4 + uniform * (1 - 1e-4)), -4 * uniform),
-        "log₁₀(1 − β): β ∈ [0.9, 0.999]": (
-            np.log10(1 - (0.9 + uniform * 0.099)),
-            np.log10(10.0 ** (-3 + 2 * uniform)),
-        ),
+        rate: (np.log10(1e-4 + uniform * (1 - 1e-4)), -4 * uniform),
+        decay: (np.log10(1 - (0.9 + uniform * 0.099)), np.log10(10.0 ** (-3 + 2 * uniform))),
     }
-    st.plotly_chart(sampling_figure(samples), config={"displayModeBar": False})
+    ticks = {
+        rate: dict(tickvals=list(range(-4, 1)), ticktext=[power(e) for e in range(-4, 1)]),
+        decay: dict(tickvals=[-1, -2, -3], ticktext=["0.9", "0.99", "0.999"], autorange="reversed"),
+    }
+    st.plotly_chart(sampling_figure(samples, ticks), config={"displayModeBar": False})
 
 
 def zoom_to_selection(search: SearchConfig) -> None:
@@ -51,3 +56,26 @@ def zoom_to_selection(search: SearchConfig) -> None:
 def undrawn(axis, value: float) -> float:
     """A chart coordinate back to the value: a log1m axis is drawn as 1 − β."""
     return 1.0 - value if axis.scale == "log1m" else value
+
+
+def trial_text(loss: np.ndarray, points: np.ndarray, x, y) -> str:
+    """The best trial of a search: "**4.3 × 10⁻⁶** (η = 0.21, ε = 10⁻⁸)", in symbols."""
+    finite = np.flatnonzero(np.isfinite(loss))
+    if finite.size == 0:
+        return "**none**: every trial diverged"
+    best = finite[np.argmin(loss[finite])]
+    where = ", ".join(
+        f"{symbol(a)} = {number(v, 3 if a.scale == 'log1m' else 2)}"
+        for a, v in zip((x, y), points[best], strict=True)
+    )
+    return f"**{number(float(loss[best]))}** ({where})"
+
+
+def headline(search: SearchConfig, grid, grid_loss, random, random_loss) -> str:
+    """What the grid and the random search found with the same budget, and where."""
+    x, y = search.axes
+    return (
+        f"**{search.budget} trials each.** Best f − f* found by the grid: "
+        f"{trial_text(grid_loss, grid, x, y)}; by random search: "
+        f"{trial_text(random_loss, random, x, y)}."
+    )

@@ -15,9 +15,13 @@ from viz import palette
 from viz.background import axis_style, lecture_layout
 
 TINY = 1e-12
-SURFACE_HEIGHT = 700
+ZERO = 1e-10
+SURFACE_HEIGHT = 600
+ROUNDS_HEIGHT = 560
 CURVE_HEIGHT = 430
-SAMPLING_HEIGHT = 380
+SAMPLING_HEIGHT = 400
+DECAYS = (0.9, 0.99, 0.999, 0.9999)
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 COLOURSCALE = "Viridis"
 MASK_COLOUR = "#D9D9D9"
 GRID_COLOUR = "#FFFFFF"
@@ -34,19 +38,81 @@ STRATEGY_NAMES = {
 }
 
 
+def power(exponent: int) -> str:
+    """10 to an integer power as a lecture writes it: 1, 10, 10⁻⁴."""
+    return {0: "1", 1: "10"}.get(exponent, "10" + str(exponent).translate(SUPERSCRIPTS))
+
+
+def number(value: float, digits: int = 2) -> str:
+    """A value for a headline or legend with `digits` significant digits: 0.032, 4.3 × 10⁻⁶;
+    "≈ 0" below 10⁻¹⁰, ∞ if diverged."""
+    if not np.isfinite(value):
+        return "∞ (diverged)"
+    if abs(value) < ZERO:
+        return "≈ 0"
+    exponent = int(np.floor(np.log10(abs(value))))
+    if -3 <= exponent <= 3:
+        return f"{value:.{digits}g}"
+    mantissa = f"{value / 10.0**exponent:.{digits}g}"
+    if mantissa == "10":
+        mantissa, exponent = "1", exponent + 1
+    return power(exponent) if mantissa == "1" else f"{mantissa} × {power(exponent)}"
+
+
+def log_ticks(low: float, high: float, most: int = 6) -> dict:
+    """Labels on a log axis from low to high: whole decades, at most one label per decade and
+    at most `most` of them (every second or third decade on a wide range)."""
+    first, last = int(np.ceil(np.log10(low) - 1e-9)), int(np.floor(np.log10(high) + 1e-9))
+    step = max(1, int(np.ceil((last - first + 1) / most)))
+    exponents = range(last - (last - first) // step * step, last + 1, step)
+    return dict(
+        tickmode="array",
+        tickvals=[10.0**e for e in exponents],
+        ticktext=[power(e) for e in exponents],
+    )
+
+
+def decay_ticks(low: float, high: float) -> dict:
+    """A decay rate β drawn as 1 − β on a log axis, labelled with β: 0.9, 0.99, 0.999 (one label
+    per decade of 1 − β)."""
+    shown = [b for b in DECAYS if low - 1e-12 <= b <= high + 1e-12]
+    return dict(
+        tickmode="array", tickvals=[1.0 - b for b in shown], ticktext=[f"{b:g}" for b in shown]
+    )
+
+
 def drawn(axis, values: np.ndarray) -> np.ndarray:
     """Values as plotted: 1 − β for a log1m axis, the values themselves otherwise."""
     values = np.asarray(values, dtype=np.float64)
     return 1.0 - values if axis.scale == "log1m" else values
 
 
-def axis_layout(axis, title: str | None = None) -> dict:
-    """A log axis for log and log1m scales (log1m reversed so that β grows along the axis)."""
+def axis_layout(axis, title: str | None = None, most: int = 6) -> dict:
+    """A log axis for log and log1m scales, at most one label per decade; a log1m axis is
+    reversed, so that β grows along it, and labelled with β's values (0.9, 0.99, 0.999)."""
     style = axis_style(title if title is not None else axis.label) | dict(showgrid=False)
     if axis.scale == "linear":
         return style | dict(type="linear")
-    style |= dict(type="log", exponentformat="power", dtick=1)
-    return style | (dict(autorange="reversed") if axis.scale == "log1m" else {})
+    if axis.scale == "log1m":
+        return style | dict(type="log", autorange="reversed") | decay_ticks(axis.low, axis.high)
+    return style | dict(type="log") | log_ticks(axis.low, axis.high, most)
+
+
+def loss_axis(loss: np.ndarray, title: str | None = "f − f*", most: int = 3) -> dict:
+    """A log axis of f − f* over the finite values of `loss`: at most `most` labels, horizontal."""
+    finite = np.asarray(loss, dtype=np.float64)
+    finite = np.maximum(finite[np.isfinite(finite)], 0.0) + TINY
+    low, high = (finite.min(), finite.max()) if finite.size else (TINY, 1.0)
+    return (
+        axis_style(title or "")
+        | dict(type="log", tickangle=0, showgrid=True)
+        | log_ticks(min(low, high / 10), max(high, low * 10), most)
+    )
+
+
+def symbol(axis) -> str:
+    """The hyperparameter's symbol (η, β₁, ε), never optax's keyword."""
+    return axis.symbol or axis.name.replace("_", " ")
 
 
 def _log_loss(loss: np.ndarray) -> np.ndarray:
@@ -64,12 +130,14 @@ def _surface_trace(surface, showscale: bool = True, opacity: float = 1.0) -> go.
         colorbar=dict(
             title=dict(text="log₁₀(f − f*)", side="right", font=dict(size=palette.FONT_SIZE)),
             tickfont=dict(size=palette.FONT_SIZE - 2),
-            len=0.75,
+            thickness=18,
+            len=0.8,
             y=0.4,
         ),
         hoverongaps=False,
-        hovertemplate=f"{surface.x.name}=%{{customdata[0]:.4g}}<br>"
-        f"{surface.y.name}=%{{customdata[1]:.4g}}<br>log₁₀(f − f*)=%{{z:.2f}}<extra></extra>",
+        hovertemplate=f"{symbol(surface.x)} = %{{customdata[0]:.4g}}<br>"
+        f"{symbol(surface.y)} = %{{customdata[1]:.4g}}<br>"
+        "log₁₀(f − f*) = %{z:.2f}<extra></extra>",
         customdata=np.dstack(np.meshgrid(surface.xs, surface.ys)).astype(np.float32),
         name="response surface",
     )
@@ -124,17 +192,18 @@ def response_surface_figure(
     random_loss: np.ndarray,
 ) -> go.Figure:
     """The response surface (masked grey where runs diverge) with grid trials (white squares) and
-    random trials (circles), and above and beside it their projections onto each axis on top of
-    the best value reachable along that axis."""
+    random trials (circles), each strategy's best trial a star, and above and beside it their
+    projections onto each axis on top of the best value reachable along that axis (grey line).
+    One legend row above the chart; the colour bar stands beside the right-hand panel."""
     fig = make_subplots(
         rows=2,
         cols=2,
         column_widths=[0.8, 0.2],
-        row_heights=[0.22, 0.78],
+        row_heights=[0.2, 0.8],
         shared_xaxes="columns",
         shared_yaxes="rows",
-        horizontal_spacing=0.02,
-        vertical_spacing=0.03,
+        horizontal_spacing=0.015,
+        vertical_spacing=0.025,
     )
     fig.add_trace(_mask_trace(surface), row=2, col=1)
     fig.add_trace(_surface_trace(surface), row=2, col=1)
@@ -143,32 +212,20 @@ def response_surface_figure(
         ("random", random_points, random_loss, RANDOM_COLOUR, "circle"),
     )
     profile_line = dict(color="#555555", width=2)
-    fig.add_trace(
-        go.Scatter(
-            x=drawn(surface.x, surface.xs),
-            y=_profile(surface, "x"),
-            mode="lines",
-            line=profile_line,
-            name="best over the other axis",
-            hoverinfo="skip",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=_profile(surface, "y"),
-            y=drawn(surface.y, surface.ys),
-            mode="lines",
-            line=profile_line,
-            showlegend=False,
-            hoverinfo="skip",
-        ),
-        row=2,
-        col=2,
-    )
-    for name, points, loss, colour, symbol in strategies:
-        label = f"{name} search: {len(np.unique(points[:, 0]))} distinct {surface.x.name}"
+    for x, y, row, col in (
+        (drawn(surface.x, surface.xs), _profile(surface, "x"), 1, 1),
+        (_profile(surface, "y"), drawn(surface.y, surface.ys), 2, 2),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", line=profile_line, showlegend=False, hoverinfo="skip"
+            ),
+            row=row,
+            col=col,
+        )
+    for name, points, loss, colour, marker in strategies:
+        values = len(np.unique(points[:, 0]))
+        label = f"{name}: {values} value{'s' if values > 1 else ''} of {symbol(surface.x)}"
         shown = np.where(np.isfinite(loss), np.maximum(loss, 0.0) + TINY, np.nan)
         px, py = drawn(surface.x, points[:, 0]), drawn(surface.y, points[:, 1])
         fig.add_trace(
@@ -176,10 +233,10 @@ def response_surface_figure(
                 x=px,
                 y=py,
                 mode="markers",
-                marker=_trial_marker(colour, symbol),
+                marker=_trial_marker(colour, marker),
                 name=label,
                 legendgroup=name,
-                hovertemplate=f"{name}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
+                hovertemplate=f"{name}<br>f − f* = %{{customdata:.3g}}<extra></extra>",
                 customdata=shown,
             ),
             row=2,
@@ -191,7 +248,7 @@ def response_surface_figure(
                     x=x,
                     y=y,
                     mode="markers",
-                    marker=_trial_marker(colour, symbol, 10),
+                    marker=_trial_marker(colour, marker, 10),
                     legendgroup=name,
                     showlegend=False,
                     hoverinfo="skip",
@@ -201,28 +258,19 @@ def response_surface_figure(
             )
         star = _best_star(surface, points, loss, colour, 24)
         if star is not None:
-            star.update(name=f"best {name} trial", legendgroup=name)
+            star.update(name=f"best {name} trial", legendgroup=name, showlegend=False)
             fig.add_trace(star, row=2, col=1)
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker=dict(symbol="square", size=16, color=MASK_COLOUR),
-            name="diverged",
-        )
-    )
-    lecture_layout(fig, SURFACE_HEIGHT, dict(l=80, r=20, t=110, b=70))
+    diverged = dict(symbol="square", size=16, color=MASK_COLOUR)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=diverged, name="diverged"))
+    lecture_layout(fig, SURFACE_HEIGHT, dict(l=80, r=10, t=40, b=60))
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(axis_layout(surface.x), row=2, col=1)
     fig.update_yaxes(axis_layout(surface.y), row=2, col=1)
-    fig.update_xaxes(axis_layout(surface.x, ""), row=1, col=1)
-    fig.update_yaxes(axis_layout(surface.y, ""), row=2, col=2)
-    log_loss = axis_style("f − f*") | dict(
-        type="log", exponentformat="power", dtick=4, tickfont=dict(size=12)
-    )
-    fig.update_yaxes(log_loss | dict(showgrid=True), row=1, col=1)
-    fig.update_xaxes(log_loss | dict(showgrid=True, title=None), row=2, col=2)
+    fig.update_xaxes(axis_layout(surface.x, "") | dict(showticklabels=False), row=1, col=1)
+    fig.update_yaxes(axis_layout(surface.y, "") | dict(showticklabels=False), row=2, col=2)
+    trials = np.concatenate([grid_loss, random_loss, surface.loss.ravel()])
+    fig.update_yaxes(loss_axis(trials, most=3), row=1, col=1)
+    fig.update_xaxes(loss_axis(trials, None, most=3), row=2, col=2)
     return fig
 
 
@@ -239,6 +287,7 @@ def best_after_n_figure(race) -> go.Figure:
                 go.Scatter(
                     x=np.concatenate([race.trials, race.trials[::-1]]),
                     y=np.concatenate([band[1], band[0][::-1]]) + TINY,
+                    mode="lines",
                     fill="toself",
                     fillcolor=colour,
                     opacity=0.15,
@@ -260,23 +309,34 @@ def best_after_n_figure(race) -> go.Figure:
                 hovertemplate=f"{name}<br>after %{{x}} trials: %{{y:.3g}}<extra></extra>",
             )
         )
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=80, r=20, t=80, b=60))
+    lecture_layout(fig, CURVE_HEIGHT, dict(l=80, r=20, t=50, b=60))
     fig.update_xaxes(
         axis_style("trials so far")
         | dict(showgrid=True, dtick=1 if len(race.trials) <= 25 else None)
     )
-    fig.update_yaxes(
-        axis_style(f"best f − f* found (geometric mean, {race.seeds} seeds)")
-        | dict(type="log", showgrid=True, exponentformat="power")
+    shown = np.concatenate(
+        [np.ravel(getattr(race, key)) for key in STRATEGY_NAMES]
+        + [np.ravel(getattr(race, f"{key}_q")) for key in STRATEGY_NAMES]
     )
+    fig.update_yaxes(loss_axis(shown, "best f − f* (geometric mean)", most=6))
     return fig
 
 
-def sampling_figure(samples: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
+def sampling_figure(
+    samples: dict[str, tuple[np.ndarray, np.ndarray]], ticks: dict[str, dict] | None = None
+) -> go.Figure:
     """Histograms, per hyperparameter, of where linear and log sampling put the same number of
-    draws: `samples[title] = (linear draws, log draws)` given as log₁₀ of η or of 1 − β."""
+    draws: `samples[title] = (linear draws, log draws)` given as log₁₀ of η or of 1 − β. A
+    title "axis title: panel title" names the x axis and the panel; `ticks[title]` adds to the
+    x axis (e.g. tickvals at log₁₀(1 − β) and ticktext with β's values)."""
     titles = list(samples)
-    fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.1)
+    ticks = ticks or {}
+    fig = make_subplots(
+        rows=1,
+        cols=len(titles),
+        subplot_titles=[title.split(":")[-1].strip() for title in titles],
+        horizontal_spacing=0.1,
+    )
     for col, title in enumerate(titles, start=1):
         linear, logarithmic = samples[title]
         edges = np.linspace(
@@ -301,11 +361,11 @@ def sampling_figure(samples: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Fig
                 row=1,
                 col=col,
             )
-        fig.update_xaxes(axis_style(title.split(":")[0]), row=1, col=col)
+        fig.update_xaxes(axis_style(title.split(":")[0]) | ticks.get(title, {}), row=1, col=col)
         fig.update_yaxes(
             axis_style("draws" if col == 1 else "") | dict(showgrid=True), row=1, col=col
         )
-    lecture_layout(fig, SAMPLING_HEIGHT, dict(l=70, r=20, t=110, b=60))
+    lecture_layout(fig, SAMPLING_HEIGHT, dict(l=70, r=20, t=100, b=60))
     fig.update_layout(barmode="overlay")
     fig.update_annotations(font=dict(size=palette.FONT_SIZE, color="#222222"), yshift=10)
     return fig
@@ -337,7 +397,7 @@ def rounds_figure(surface, rounds: list) -> go.Figure:
                 y=drawn(surface.y, found.points[:, 1]),
                 mode="markers",
                 marker=_trial_marker(colour, "circle", 11),
-                name=f"round {r + 1}: best f − f* = {np.nanmin(shown):.3g}",
+                name=f"round {r + 1}: best f − f* {_best_text(found.loss)}",
                 customdata=shown,
                 hovertemplate=f"round {r + 1}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
             )
@@ -345,7 +405,7 @@ def rounds_figure(surface, rounds: list) -> go.Figure:
         star = _best_star(surface, found.points, found.loss, colour, 22)
         if star is not None:
             fig.add_trace(star.update(showlegend=False))
-    lecture_layout(fig, SURFACE_HEIGHT - 120, dict(l=80, r=20, t=90, b=70))
+    lecture_layout(fig, ROUNDS_HEIGHT, dict(l=80, r=20, t=50, b=70))
     fig.update_layout(
         dragmode="select",
         hovermode="closest",
@@ -353,3 +413,11 @@ def rounds_figure(surface, rounds: list) -> go.Figure:
     fig.update_xaxes(axis_layout(surface.x))
     fig.update_yaxes(axis_layout(surface.y))
     return fig
+
+
+def _best_text(loss: np.ndarray) -> str:
+    finite = np.asarray(loss)[np.isfinite(loss)]
+    if finite.size == 0:
+        return "— every trial diverged"
+    best = number(float(finite.min()))
+    return best if best.startswith("≈") else f"= {best}"
