@@ -67,6 +67,7 @@ binder = Binder(
     read_link=PitfallConfig.from_query,
     load=load,
     lesson_state=lambda lesson: lesson.config,
+    page="adam_pitfalls",
 )
 binder.start("Adam's weaknesses")
 sidebar = st.sidebar

@@ -100,11 +100,12 @@ names = legend_names(config)
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"### {land.name}")
 formula.latex(land.latex)
+notes = binder.notes()
 (x0, x1), (y0, y1) = land.domain
-st.caption(f"{land.lesson} Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}].")
-binder.show_lesson(preset)
+notes.caption(f"{land.lesson} Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}].")
+binder.show_lesson(preset, notes)
 if preset and preset.latex:
-    st.latex(preset.latex)
+    notes.latex(preset.latex)
 
 trajectory = run(config)
 for name, diverged in zip(names, trajectory.diverged_at, strict=True):

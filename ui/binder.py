@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from lessons.record import Lesson
+from ui import lecture
 from ui.navigation import run_through_app
 
 LESSON_KEY = "lesson"
@@ -33,7 +34,8 @@ class Binder:
     `read_link(query)` → state (a ValueError says what is wrong); `load(state)` sets the widgets;
     `lesson_state(lesson)` is the state a lesson opens; `prefix` keeps the page's session keys
     apart and `buttons` its lesson buttons' keys; `fallback` names what opens instead of an
-    unreadable link; `same_picture(a, b)` says when a lesson is still on show.
+    unreadable link; `same_picture(a, b)` says when a lesson is still on show; `page` is the
+    page's path in links ("" for the race).
     """
 
     prefix: str
@@ -45,6 +47,7 @@ class Binder:
     lesson_state: Callable[[Lesson], Any]
     fallback: str = "a lesson"
     same_picture: Callable[[Any, Any], bool] = lambda a, b: a == b
+    page: str = ""
 
     def _key(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -53,9 +56,8 @@ class Binder:
         self.load(self.lesson_state(self.lessons[key]))
         ss[self._key("lesson")] = key
 
-    def _first_load(self) -> None:
+    def _first_load(self, query: dict[str, str]) -> None:
         ss[self._key("loaded")] = True
-        query = st.query_params.to_dict()
         lesson = query.pop(LESSON_KEY, None)
         if not query:
             self.apply_lesson(lesson if lesson in self.lessons else self.default_lesson)
@@ -71,19 +73,32 @@ class Binder:
             ss[self._key("lesson")] = lesson
 
     def start(self, title: str) -> None:
-        """Run through app.py, restore the state once per session, show the title and, once,
-        why the link was not used."""
+        """Run through app.py, restore the state from the link once per session (and again
+        for each new slide of a lecture), apply the view keys (lecture.VIEW_KEYS), show the
+        title and, once, why the link was not used."""
         run_through_app()
-        if self._key("loaded") not in ss:
-            self._first_load()
+        query = st.query_params.to_dict()
+        view = {key: query.pop(key) for key in lecture.VIEW_KEYS if key in query}
+        slide = (view.get("lecture"), view.get("slide"))
+        if self._key("loaded") not in ss or (slide[0] and ss.get(self._key("link_slide")) != slide):
+            ss[self._key("link_slide")] = slide
+            self._first_load(query)
+        ss[self._key("link_view")] = view
         st.html(COMPACT)
-        st.title(title)
+        lecture.apply_view(view)
+        lecture.lecture_bar(view)
+        if not lecture.present(view):
+            st.title(title)
         error = ss.pop(self._key("link_error"), None)
         if error:
             st.warning(
                 f"This link could not be read: {error} Showing {self.fallback} instead.",
                 icon=":material/link_off:",
             )
+
+    @property
+    def presenting(self) -> bool:
+        return lecture.present(ss.get(self._key("link_view"), {}))
 
     def lesson_buttons(self, container, heading: str) -> None:
         """One full-width button per lesson."""
@@ -114,11 +129,20 @@ class Binder:
             del ss[self._key("lesson")]
             lesson = None
         query = state.to_query() | ({LESSON_KEY: lesson.key} if lesson else {})
-        if st.query_params.to_dict() != query:
-            st.query_params.from_dict(query)
+        if st.query_params.to_dict() != query | ss.get(self._key("link_view"), {}):
+            st.query_params.from_dict(query | ss.get(self._key("link_view"), {}))
+        if not self.presenting:
+            lecture.lecture_builder(st.sidebar, self.page, query)
         return lesson
 
-    def show_lesson(self, lesson: Lesson | None) -> None:
+    def notes(self):
+        """A box for the page's explanations: it moves below the charts in presentation mode,
+        so that on a projector the picture comes first."""
+        return st.container(key=f"{self.prefix}notes")
+
+    def show_lesson(self, lesson: Lesson | None, container=None) -> None:
         if lesson:
             stop = "" if lesson.title.endswith(("?", "!", ".")) else "."
-            st.info(f"**{lesson.title}{stop}** {lesson.look_for}", icon=":material/visibility:")
+            (container or st).info(
+                f"**{lesson.title}{stop}** {lesson.look_for}", icon=":material/visibility:"
+            )

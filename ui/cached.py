@@ -13,8 +13,11 @@ from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import basins_grid
 from optimizers.run_config import RunConfig
 from optimizers.simulate import Trajectory, simulate, sweep
+from ui.charts import presenting
+from ui.lecture import PRESENT_FACTOR
 from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view, surface_view
 from viz import Grid
+from viz.present import enlarge, to_dict
 
 BY_CONFIG = {RunConfig: repr}
 RANGE_RATES = 300
@@ -39,9 +42,18 @@ def run(config: RunConfig) -> Trajectory:
 
 
 @st.cache_resource(max_entries=80, show_spinner=False, hash_funcs=BY_CONFIG)
-def chart(view: str, config: RunConfig) -> bytes:
+def _chart(view: str, config: RunConfig, present: bool) -> bytes:
     build, plotly_config = CHARTS[view]
-    return figure_bytes(build(config, run(config), background(config.landscape)), **plotly_config)
+    figure = build(config, run(config), background(config.landscape))
+    return figure_bytes(
+        enlarge(to_dict(figure), PRESENT_FACTOR) if present else figure, **plotly_config
+    )
+
+
+def chart(view: str, config: RunConfig) -> bytes:
+    """A live-figures chart of a config as the component's JSON bytes, cached per run (and
+    enlarged in presentation mode)."""
+    return _chart(view, config, presenting())
 
 
 # Cached as an object (cache_resource): unpickling a go.Figure from cache_data re-runs Plotly's
