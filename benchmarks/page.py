@@ -45,6 +45,14 @@ from urllib.parse import urlencode
 import numpy as np
 
 import landscapes
+from benchmarks.browser_timing import (  # shared with benchmarks/floor.py
+    CHARTS_JS,
+    FIRST_CHART_JS,
+    LOAD_TIMEOUT_MS,
+    PRESS_TIMEOUT_MS,
+    check_browser,
+    slider,
+)
 from components import PLOTLY_JS
 from components.live_figures import figure_bytes
 from lessons.race import CATALOG as PRESETS
@@ -54,8 +62,6 @@ from optimizers.simulate import simulate
 from tests.browser.app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
 from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view
 
-LOAD_TIMEOUT_MS = 120_000
-PRESS_TIMEOUT_MS = 30_000
 WARM_UP, PRESSES = 3, 20
 DRAW_REPEATS = 5
 MB = 1_000_000
@@ -210,10 +216,6 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
 
 # --- the browser --------------------------------------------------------------------------------
 
-# Every chart: st.plotly_chart's in the page and the live-figures component's in its frame.
-CHARTS_JS = """[document, ...[...document.querySelectorAll('iframe')].map(f => f.contentDocument)]
-    .filter(Boolean).flatMap(d => [...d.querySelectorAll('.js-plotly-plot')])"""
-
 LOADED_JS = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = {CHARTS_JS};
@@ -221,8 +223,6 @@ LOADED_JS = f"""() => {{
         && charts.length >= 2 && charts.every(gd => gd._fullLayout)
         && document.querySelector('[data-testid="stSpinner"]') === null;
 }}"""
-
-FIRST_CHART_JS = f"() => {CHARTS_JS}.some(gd => gd._fullLayout) ? performance.now() : false"
 
 # Installed before any page script. Plotly assigns `gd._fullLayout` at the start of every draw
 # (supplyDefaults) and emits `plotly_afterplot` at its end. A setter on HTMLDivElement.prototype
@@ -405,17 +405,6 @@ class Redraws:
         return "→ each time, so new runs"
 
 
-def slider(page, key: str):
-    """A slider's thumb. Streamlit 1.67 gives a keyed widget's container the class st-key-<key>
-    (characters other than letters, digits, _ and - become -); st.slider and st.select_slider
-    both render `[data-testid="stSlider"] input[type="range"]`."""
-    css_key = "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
-    thumb = page.locator(f'.st-key-{css_key} [data-testid="stSlider"] input[type="range"]')
-    if thumb.count() != 1:
-        raise RuntimeError(f"Found {thumb.count()} slider thumbs for key {key!r}, expected 1.")
-    return thumb
-
-
 def act_and_wait(page, action: Input, i: int) -> dict:
     if action.keys[0].startswith("click:"):
         page.locator(action.keys[0].removeprefix("click:")).wait_for()
@@ -490,21 +479,6 @@ class BrowserResults:
     loads: dict[str, float]
     redraws: list[Redraws]
     draws: dict[str, dict[str, dict[str, float]]]
-
-
-def check_browser() -> None:
-    if not CHROMIUM.exists():
-        raise SystemExit(
-            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-            "(apt-get install chromium). This benchmark never downloads a browser."
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        raise SystemExit(
-            "Python Playwright is missing: pip install -r requirements-dev.txt (it drives "
-            f"{CHROMIUM}; no `playwright install` needed)."
-        ) from None
 
 
 def browser_results() -> BrowserResults:

@@ -1,0 +1,223 @@
+"""Every page's sliders against the floor, in one run: `python -m benchmarks.floor` prints one
+Markdown table per page (issue 13).
+
+The floor is benchmarks/floor_app.py: a bare Streamlit page with one slider and one 50-point
+Plotly chart. Both it and the real app (`streamlit run app.py`) are served headless on free
+127.0.0.1 ports by this script and stopped at the end (also on errors and SIGTERM); Debian's
+Chromium, driven by Playwright, measures both the same way (benchmarks/browser_timing.py): slider
+focused, an arrow key, time from the keydown until every chart (in the page and in its component
+frames) has been redrawn and the script is idle, as DESIGN.md says. Each slider gets WARM_UP
+untimed presses and TIMED timed ones, first towards its farther end (so most presses are new
+values), turning back at an end. The floor is measured again right before each page, and each
+page's ratios are to that floor block: absolute times here move 1.5–2× between runs of the
+shared machines, ratios much less.
+
+Loads: a new browser context (no cache, no cookies) from navigation start to the first chart
+drawn: the first visitor right after the server answered its health check, then a later new
+session (median of LOADS). The floor's and the race page's servers are started one after the
+other, each measured alone.
+
+Bytes per change: what the server sent over the page's websocket from the press until settled
+(component arguments travel there too), median over the timed presses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+from benchmarks.browser_timing import (
+    Samples,
+    Slider,
+    check_browser,
+    launch,
+    measure,
+    open_page,
+    streamlit_server,
+)
+
+WARM_UP, TIMED = 3, 20
+LOADS = 3
+RUN_BUDGET_S = 25 * 60  # the whole run; a slider gets fewer timed presses past its share
+FLOOR = Slider("floor: one slider, one 50-point chart", "floor")
+PAGES = {
+    "race": (
+        "/",
+        (
+            Slider("first optimizer's learning rate", r"0-hp-[a-z0-9_]+-learning_rate"),
+            Slider("start x", "sx"),
+            Slider("steps", "steps"),
+        ),
+    ),
+    "learning-rate lab": (
+        "/learning_rate",
+        (
+            Slider("run 1's learning rate", r"lab-0-hp-[a-z0-9_]+-learning_rate"),
+            Slider("start x", "lab.sx"),
+        ),
+    ),
+    "search": (
+        "/search",
+        (
+            Slider("budget (trials)", "hs.n"),
+            Slider("start x", "hs.sx"),
+        ),
+    ),
+}
+
+
+@dataclass
+class Loads:
+    first: float  # the first visitor after the server started
+    later: float  # a later new session (median)
+
+
+def loads(browser, url: str) -> Loads:
+    opened = open_page(browser, url)
+    opened.context.close()
+    later = []
+    for _ in range(LOADS):
+        again = open_page(browser, url)
+        again.context.close()
+        later.append(again.first_chart_ms)
+    return Loads(opened.first_chart_ms, statistics.median(later))
+
+
+@dataclass
+class PageResult:
+    name: str
+    path: str
+    floor: Samples
+    sliders: list[Samples]
+    first_chart_ms: float  # this page's first load in the run (a new session)
+
+
+def page_result(browser, floor_page, app_url: str, name: str, deadline: float) -> PageResult:
+    path, controls = PAGES[name]
+    share = (deadline - time.monotonic()) / (1 + len(controls))
+    floor = measure(floor_page.page, floor_page.ws, FLOOR, WARM_UP, TIMED, time.monotonic() + share)
+    opened = open_page(browser, app_url + path)
+    try:
+        sliders = []
+        for control in controls:
+            share = (deadline - time.monotonic()) / (len(controls) - len(sliders))
+            sliders.append(
+                measure(opened.page, opened.ws, control, WARM_UP, TIMED, time.monotonic() + share)
+            )
+    finally:
+        opened.context.close()
+    return PageResult(name, path, floor, sliders, opened.first_chart_ms)
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}×"
+
+
+def kb(samples: Samples) -> str:
+    values = samples.column("bytes")
+    if not values:
+        return ""
+    return f"{statistics.median(values) / 1e3:.1f} kB (max {max(values) / 1e3:.0f})"
+
+
+def charts(samples: Samples) -> str:
+    changed = samples.column("changed")
+    shown = samples.column("charts")
+    if not changed:
+        return ""
+    return f"{statistics.median(changed):.0f} of {statistics.median(shown):.0f}"
+
+
+def slider_row(samples: Samples, floor: Samples | None) -> str:
+    """One row; `floor` None: the floor's own row."""
+    p50, p90 = samples.quantile(0.5), samples.quantile(0.9)
+    f50, f90 = (p50, p90) if floor is None else (floor.quantile(0.5), floor.quantile(0.9))
+    ratios = "1× | 1×" if floor is None else f"{ratio(p50, f50)} | {ratio(p90, f90)}"
+    redraw, idle = samples.quantile(0.5, "redraw"), samples.quantile(0.5, "idle")
+    return (
+        f"| {samples.label} ({len(samples.rows)} presses) | {ratios} | {p50:.0f} / {p90:.0f} ms"
+        f" | {f50:.0f} / {f90:.0f} ms | {kb(samples)} | {charts(samples)} | {redraw:.0f} ms / "
+        f"{idle:.0f} ms |"
+    )
+
+
+HEADER = (
+    "| slider → every chart redrawn, script idle | p50 ÷ floor | p90 ÷ floor | p50 / p90 | "
+    "floor p50 / p90 | bytes per change (median) | charts redrawn | last redraw / script idle "
+    "(medians) |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def table(result: PageResult, floor_loads: Loads, race_loads: Loads | None) -> str:
+    lines = [f"### {result.name} (`{result.path}`)", "", HEADER]
+    lines += [slider_row(s, result.floor) for s in result.sliders]
+    lines.append(slider_row(result.floor, None))
+    lines += [
+        "",
+        "| load, new browser context → first chart | ÷ floor | app | floor |",
+        "| --- | --- | --- | --- |",
+    ]
+    if race_loads is not None:
+        lines += [
+            f"| first visitor after a server start | {ratio(race_loads.first, floor_loads.first)}"
+            f" | {race_loads.first:.0f} ms | {floor_loads.first:.0f} ms |",
+            f"| a later new session (median of {LOADS}) | "
+            f"{ratio(race_loads.later, floor_loads.later)} | {race_loads.later:.0f} ms | "
+            f"{floor_loads.later:.0f} ms |",
+        ]
+    else:
+        lines.append(
+            f"| this page's first load in the run (server warm) | "
+            f"{ratio(result.first_chart_ms, floor_loads.later)} | "
+            f"{result.first_chart_ms:.0f} ms | {floor_loads.later:.0f} ms |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} (1 min) / {five:.1f} (5 min)"
+
+
+def main():
+    # A SIGTERM (e.g. from `timeout`) becomes SystemExit, so the servers are still stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    check_browser()
+    from playwright.sync_api import sync_playwright
+
+    deadline = time.monotonic() + RUN_BUDGET_S
+    started = machine()
+    results = []
+    with contextlib.ExitStack() as stack:
+        playwright = stack.enter_context(sync_playwright())
+        browser = launch(playwright)
+        stack.callback(browser.close)
+        floor_url, _ = stack.enter_context(streamlit_server("benchmarks/floor_app.py"))
+        floor_loads = loads(browser, floor_url)
+        app_url, _ = stack.enter_context(streamlit_server("app.py"))
+        race_loads = loads(browser, app_url)
+        floor_page = open_page(browser, floor_url)
+        stack.callback(floor_page.context.close)
+        for i, name in enumerate(PAGES):
+            share = (deadline - time.monotonic()) / (len(PAGES) - i)
+            print(f"measuring {name} …", file=sys.stderr, flush=True)
+            results.append(
+                page_result(browser, floor_page, app_url, name, time.monotonic() + share)
+            )
+    print(f"Machine: {started} at the start, {machine()} at the end.\n")
+    for result in results:
+        print(table(result, floor_loads, race_loads if result.name == "race" else None))
+        print()
+
+
+if __name__ == "__main__":
+    main()
