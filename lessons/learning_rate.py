@@ -142,15 +142,15 @@ def _clipping() -> LabLesson:
 def _batch_size() -> LabLesson:
     def run(batch_size, learning_rate):
         label = f"B = {batch_size}, η = {learning_rate:g}"
-        return LessonRun(label, _sgd("bowl", learning_rate, 500, 5.0, batch_size=batch_size))
+        return LessonRun(label, _sgd("bowl", learning_rate, 1000, 5.0, batch_size=batch_size))
 
     return LabLesson(
         key="batch_size",
         title="Batch size and the linear scaling rule",
         look_for="At a fixed rate a batch 8 times larger shrinks the cloud around the minimum "
-        "by √8. Scaling the rate with the batch keeps the cloud about as wide as B = 1's and "
-        "arrives in far fewer steps, but each step costs B samples: counted in samples, the "
-        "scaled runs arrive about when B = 1 does.",
+        "by √8 (the bars under the map), while scaling the rate with the batch keeps the cloud "
+        "about as wide as B = 1's and arrives in far fewer steps, though each step costs B "
+        "samples, so counted in samples the scaled runs arrive about when B = 1 does.",
         runs=(run(1, 0.01), run(8, 0.01), run(64, 0.01), run(8, 0.08), run(64, 0.64)),
     )
 

@@ -10,17 +10,15 @@ import streamlit as st
 import landscapes
 from components.linked_steps import linked_steps
 from lessons.learning_rate import CATALOG as LESSONS
-from optimizers.analysis import divergence_edge, lab_table, regions
+from optimizers.analysis import divergence_edge, regions
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
-from optimizers.schedules import CATALOG as SCHEDULES
-from ui import controls
+from ui import controls, lab_sections
 from ui.binder import Binder
 from ui.cached import RANGE_RATES, background, range_test, run
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.race_sections import formula_rows
-from viz.lr_lab import gradient_norm_figure, linked_figure, lr_range_figure
+from viz.lr_lab import linked_figure, lr_range_figure
 
 ss = st.session_state
 
@@ -95,43 +93,27 @@ loss = np.stack([t.loss[0, 0] for t in trajectories])
 lr = np.stack([t.lr[0] for t in trajectories])
 diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
 grid = background(land.key)
+names = lab_sections.map_names(land, trajectories)
+minima = [p for p, _ in land.minima]
+figure, markers = linked_figure(
+    grid, labels, points, loss, lr, diverged_at, minima, land.domain, names
+)
+linked_steps(figure, markers, configs[0].steps, key="lab_linked")
+st.caption(
+    "The dots mark where the runs end. Hover a path on the map or a point of the learning-rate "
+    "or loss curve, drag the step slider or press Play: the dots on all three views follow."
+)
 for label, k in zip(labels, diverged_at, strict=True):
     if k >= 0:
         st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
-
-st.subheader("The race, linked to the learning rate")
-st.caption(
-    "Hover a path on the map or a point of the learning-rate or loss curve, or drag the step "
-    "slider: the dots on all three views jump to that step."
-)
-figure, markers = linked_figure(
-    grid, labels, points, loss, lr, diverged_at, [p for p, _ in land.minima], land.domain
-)
-linked_steps(figure, markers, configs[0].steps, key="lab_linked")
-schedules = [SCHEDULES[c.schedule[0] if c.schedule else "constant"] for c in configs]
-formula_rows([(f"{lb}: {s.name}", s.latex) for lb, s in zip(labels, schedules, strict=True)])
+if noise > 0:
+    lab_sections.spread_section(labels, points, diverged_at, land)
+lab_sections.schedule_rows(labels, configs)
 
 st.subheader("Each run in numbers")
-st.dataframe(lab_table(labels, configs, trajectories, land, grid.minimum), hide_index=True)
-
+lab_sections.table_section(labels, configs, trajectories, land, grid.minimum)
 if any(c.clip_norm is not None for c in configs):
-    st.subheader("Gradient norm, raw and clipped")
-    st.caption(
-        "Solid: ‖∇f‖ at the current point. Dotted: the norm of the gradient the optimizer was "
-        "given, after noise and clipping; clipping caps it at c (dashed) however steep the wall."
-    )
-    raw, applied = (
-        np.stack([np.linalg.norm(getattr(t, name)[0, 0], axis=-1) for t in trajectories])
-        for name in ("grads", "applied_grads")
-    )
-    after = (
-        np.arange(raw.shape[1]) >= np.where(diverged_at >= 0, diverged_at, raw.shape[1])[:, None]
-    )
-    raw[after] = applied[after] = np.nan
-    clips = [c.clip_norm for c in configs]
-    st.plotly_chart(
-        gradient_norm_figure(labels, raw, applied, clips), config={"displayModeBar": False}
-    )
+    lab_sections.gradient_norm_section(labels, configs, trajectories, diverged_at)
 
 st.subheader("LR range test")
 st.caption(

@@ -1,12 +1,18 @@
 """AppTest checks of the learning-rate lab: it runs, every lesson runs, widgets change the runs,
-links round-trip and bad links are explained."""
+links round-trip and bad links are explained; what the linked views draw for the lessons."""
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons.learning_rate import CATALOG as LESSONS
+from optimizers.schedules import CATALOG as SCHEDULES
+from ui.lab_sections import wrapped
+from viz.lr_lab import log_axis
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_rate.py")
 
@@ -87,3 +93,85 @@ def test_a_bad_link_shows_a_message_and_a_lesson(query):
     at = open_page(query)
     assert not at.exception
     assert "This link could not be read" in at.warning[0].value
+
+
+def lesson_page(key: str) -> AppTest:
+    at = open_page()
+    at.button(key=f"lesson.{key}").click().run()
+    assert not at.exception
+    return at
+
+
+def linked(at: AppTest) -> tuple[dict, dict]:
+    """The linked component's arguments and its figure."""
+    args = json.loads(linked_args(at).json_args)
+    return args, json.loads(args["figure"])
+
+
+def array(value) -> np.ndarray:
+    """A figure's data array, whether a list or Plotly's typed-array encoding."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def test_the_linked_views_start_at_the_last_step_with_the_minima_drawn_on_top():
+    args, figure = linked(open_page())
+    assert args["start_step"] == args["steps"] == LESSONS["decay_under_noise"].runs[0].config.steps
+    stars = [i for i, t in enumerate(figure["data"]) if t.get("name") == "minimum"]
+    assert stars and min(stars) > max(m["trace"] for m in args["markers"])
+
+
+def test_a_diverged_run_stops_at_its_divergence_step_with_a_cross():
+    args, figure = linked(lesson_page("clipping"))
+    label = LESSONS["clipping"].runs[0].label
+    lines = [t for t in figure["data"] if t.get("name") == label and "lines" in t["mode"]]
+    assert len(lines) == 3 and all(len(array(t["x"])) == 1 for t in lines)  # step 0 only
+    crosses = [t for t in figure["data"] if t.get("marker", {}).get("symbol") == "x"]
+    assert len(crosses) == 3
+    assert [array(t["x"])[0] for t in crosses if t["xaxis"] != "x"] == [1, 1]
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert sum("diverged at step 1" in text for text in texts) == 2
+    assert all(len(m["x"]) == 1 for m in args["markers"][:3])
+
+
+def test_equal_learning_rate_lines_are_told_apart_by_dashes():
+    _, figure = linked(lesson_page("batch_size"))
+    rate_lines = {
+        t["name"]: t["line"]["dash"]
+        for t in figure["data"]
+        if t.get("xaxis") == "x2" and t["mode"] == "lines"
+    }
+    same = [rate_lines[f"B = {b}, η = 0.01"] for b in (1, 8, 64)]
+    assert len(set(same)) == 3
+    assert figure["layout"]["yaxis2"]["type"] == "log"  # 0.01 … 0.64: one decade per label
+
+
+def test_the_sharp_flat_table_and_map_name_the_minimum_each_run_ends_in():
+    at = lesson_page("sharp_flat")
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["run", "ends in"]
+    assert list(table["ends in"]) == ["sharp pit (1, 0)"] + ["flat bowl (−1, 0)"] * 3
+    _, figure = linked(at)
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert any(t.startswith("sharp pit, λ = 50") and t.count("●") == 1 for t in texts)
+    assert any(t.startswith("flat bowl, λ = 1") and t.count("●") == 3 for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("values", "length_px"), [((1e-12, 1e2), 230), ((1e-3, 2e-1), 230), ((0.5, 3.0), 400)]
+)
+def test_log_axes_label_at_most_one_tick_per_decade_and_per_34_px(values, length_px):
+    axis = log_axis(np.array([*values, 0.0, np.nan]), length_px)
+    low, high = axis["range"]
+    labels = [k for k in range(-20, 20) if low <= k <= high and k % axis["dtick"] == 0]
+    assert isinstance(axis["dtick"], int) and axis["dtick"] >= 1 and axis["tick0"] == 0
+    assert len(labels) >= 2
+    assert length_px / (high - low) * axis["dtick"] >= 34  # px between two labels
+    assert low <= np.log10(values[0]) and np.log10(values[1]) <= high
+
+
+def test_long_schedule_formulas_wrap_at_their_top_level_parts():
+    latex = wrapped(SCHEDULES["cosine_restarts"].latex)
+    assert latex.startswith(r"\begin{gathered}") and latex.count(r"\\") == 2
+    assert wrapped(SCHEDULES["constant"].latex) == SCHEDULES["constant"].latex

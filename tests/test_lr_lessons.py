@@ -22,6 +22,8 @@ from lessons.learning_rate import CATALOG, replicas
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from optimizers.simulate import endpoints, simulate
+from ui.lab_sections import curvatures, ends_in, minimum_names
+from viz.lr_lab import tail_distance
 
 DRAWS = 2000
 
@@ -223,3 +225,55 @@ def test_the_linear_scaling_rule_saves_steps_not_samples():
             steps = arrival(run)
             assert steps * 5 < base, run.label
             assert 0.7 < steps * b / base < 1.3, run.label
+
+
+# --- the pictures: what the lab draws for each lesson says what its sentence says -----------
+
+
+def _bars(run, draws: int) -> np.ndarray:
+    """The spread bar of `run` (its RMS distance from the minimum over its last steps) for
+    `draws` noise draws."""
+    minima = [tuple(xy) for xy in _minima(run.config.landscape)]
+    paths = simulate(replicas(run.config, draws)).points[0]
+    return np.array([tail_distance(path, minima) for path in paths])
+
+
+def test_the_batch_bars_match_the_noise_ball_over_many_draws_and_on_the_picture():
+    """Over many draws the bar's mean square is the stationary E‖x − x*‖² = Σ_i η s²/(λ_i(2 −
+    ηλ_i)); on the lesson's own seed the fixed-rate bars shrink by √8 per 8× batch and the
+    scaled runs' bars are about as long as B = 1's."""
+    runs = CATALOG["batch_size"].runs
+    (minimum,) = _minima("bowl")
+    for run in runs:
+        expected = math.sqrt(_stationary_variances(run.config, minimum)[1].sum())
+        assert math.sqrt((_bars(run, 300) ** 2).mean()) == pytest.approx(expected, rel=0.08)
+
+    picture = [_bars(run, 1)[0] for run in runs]
+    b1, b8, b64, scaled8, scaled64 = picture
+    assert [run.config.batch_size for run in runs] == [1, 8, 64, 8, 64]
+    np.testing.assert_allclose([b1 / b8, b8 / b64], math.sqrt(8), rtol=0.1)
+    for bar in (scaled8, scaled64):
+        assert 0.7 < bar / b1 < 1.4
+        assert bar > 2 * b8
+
+
+def test_the_sharp_flat_picture_names_the_minimum_each_run_ends_in():
+    """The map's and the table's names come from the Hessian: ½‖b − a‖²/w² = 50 at the pit
+    b = (1, 0), 1 − e^{−50} at the bowl a = (−1, 0) (the landscape's closed form); the small
+    rate ends in the pit and the others in the bowl, on the picture and over many draws."""
+    land = landscapes.CATALOG["sharp_flat"]
+    lam = dict(zip([tuple(xy) for xy, _ in land.minima], curvatures(land.key), strict=True))
+    assert lam[(1.0, 0.0)] == pytest.approx(0.5 * 2.0**2 / 0.2**2, rel=1e-4)
+    assert lam[(-1.0, 0.0)] == pytest.approx(1 - math.exp(-50), rel=1e-4)
+    names = minimum_names(land)
+    pit = next(i for i, (xy, _) in enumerate(land.minima) if xy == (1.0, 0.0))
+    assert names[pit].startswith("sharp pit") and names[1 - pit].startswith("flat bowl")
+
+    small, *large = CATALOG["sharp_flat"].runs
+    for run, where, share in [(small, pit, 0.95)] + [(run, 1 - pit, 0.9) for run in large]:
+        picture = simulate(run.config)
+        assert ends_in(picture.points[0, 0, -1], False, land) == where, run.label
+        ends = _ends(run)
+        pairs = zip(ends.points[0], ends.diverged_at[0], strict=True)
+        found = [ends_in(point, k >= 0, land) for point, k in pairs]
+        assert np.mean(np.array(found) == where) >= share, run.label

@@ -8,6 +8,8 @@ import streamlit as st
 
 import landscapes
 from optimizers.analysis import lab_table
+from optimizers.schedules import CATALOG as SCHEDULES
+from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
 SHARPER = 4.0  # minima whose curvatures differ by this factor are called sharp and flat
@@ -42,30 +44,71 @@ def minimum_names(land) -> list[str]:
     return [f"{kinds.get(i, 'minimum')}, λ = {lam[i]:.2g}" for i in range(len(land.minima))]
 
 
-def ends_in(end, diverged: bool, land, names: list[str]) -> str:
-    """The known minimum a run's last point `end` lies in: nearer to it than half its distance
-    to any other minimum or saddle; else "between minima"."""
-    if diverged:
-        return "diverged"
-    minima = np.array([xy for xy, _ in land.minima], dtype=np.float64)
+def ends_in(end, diverged: bool, land) -> int | None:
+    """The index of the known minimum a run's last point `end` lies in: nearer to it than half
+    its distance to any other minimum or saddle; None when it diverged or lies in none."""
+    minima = np.array([xy for xy, _ in land.minima], dtype=np.float64).reshape(-1, 2)
+    if diverged or not len(minima):
+        return None
     landmarks = np.concatenate([minima, np.reshape(land.saddles, (-1, 2))])
     distance = np.linalg.norm(minima - np.asarray(end), axis=1)
     i = int(np.argmin(distance))
-    others = np.delete(landmarks, i, axis=0)
-    if distance[i] < np.linalg.norm(others - minima[i], axis=1).min() / 2:
-        return f"{names[i].split(',')[0]} {_point(minima[i])}"
-    return "between minima"
+    others = np.linalg.norm(np.delete(landmarks, i, axis=0) - minima[i], axis=1)
+    return i if not len(others) or distance[i] < others.min() / 2 else None
 
 
-def table(labels, configs, trajectories, land, floor: float) -> list[dict]:
-    """The lab's table, with a column naming the minimum each run ends in when there are
-    several (f − f* cannot tell minima of equal depth apart)."""
+def _ends(trajectories, land) -> list[int | None]:
+    return [ends_in(t.points[0, 0, -1], t.diverged_at[0, 0] >= 0, land) for t in trajectories]
+
+
+def map_names(land, trajectories) -> list[str]:
+    """Beside each of several minima: its name and a dot in the colour of each run ending there."""
+    names, ends = minimum_names(land), _ends(trajectories, land)
+    dots = [
+        "".join(f" <span style='color:{colour(r)}'>●</span>" for r, e in enumerate(ends) if e == i)
+        for i in range(len(names))
+    ]
+    return [n + ("<br>ends here:" + d if d else "") for n, d in zip(names, dots, strict=True)]
+
+
+def table_section(labels, configs, trajectories, land, floor: float) -> None:
+    """The lab's table; with several minima its second column names the one each run ends in
+    (f − f* cannot tell minima of equal depth apart)."""
     rows = lab_table(labels, configs, trajectories, land, floor)
     names = minimum_names(land)
     if names:
-        for row, t in zip(rows, trajectories, strict=True):
-            row["ends in"] = ends_in(t.points[0, 0, -1], t.diverged_at[0, 0] >= 0, land, names)
-    return rows
+        for i, (row, end) in enumerate(zip(rows, _ends(trajectories, land), strict=True)):
+            where = "diverged" if row["diverged at"] is not None else "between minima"
+            if end is not None:
+                where = f"{names[end].split(',')[0]} {_point(land.minima[end][0])}"
+            rows[i] = {"run": row.pop("run"), "ends in": where} | row
+    short = {"distance to nearest minimum": "to nearest min.", "noise σ/√B": "σ/√B"}
+    config = {key: st.column_config.Column(label) for key, label in short.items()}
+    st.dataframe(rows, hide_index=True, column_config=config)
+
+
+def wrapped(latex: str) -> str:
+    r"""A schedule's formula with its top-level parts (split at `,\quad`) on lines of their own,
+    so that a long one (SGDR's) wraps instead of running off the screen."""
+    parts = latex.replace(r"\quad (", r",\quad (").split(r",\quad")
+    if len(parts) == 1:
+        return latex
+    return r"\begin{gathered}" + r" \\ ".join(p.strip() for p in parts) + r"\end{gathered}"
+
+
+def schedule_rows(labels, configs) -> None:
+    """One row per schedule in use: the swatches of its runs, its name and its formula."""
+    keys = [c.schedule[0] if c.schedule else "constant" for c in configs]
+    for key in dict.fromkeys(keys):
+        runs = [r for r, k in enumerate(keys) if k == key]
+        swatches = "".join(f"<span style='color:{colour(r)}'>■</span>" for r in runs)
+        who = "every run" if len(runs) == len(labels) else ", ".join(labels[r] for r in runs)
+        name, formula = st.columns([2, 3], vertical_alignment="center")
+        name.markdown(
+            f"<span style='font-size:1.4rem'>{swatches}</span> **{SCHEDULES[key].name}** ({who})",
+            unsafe_allow_html=True,
+        )
+        formula.latex(wrapped(SCHEDULES[key].latex))
 
 
 def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) -> None:

@@ -14,6 +14,7 @@ from viz.background import (
     landmark_traces,
     lecture_layout,
 )
+from viz.race import exit_point
 
 LINKED_HEIGHT = 860
 RANGE_HEIGHT = 460
@@ -25,8 +26,82 @@ REGION_COLOURS = {
 }
 
 
+DASHES = ("solid", "dash", "dot", "dashdot")
+SAME_SHARE = 0.2  # a line drawn over an earlier one for this share of its points gets a dash
+TAIL = 0.4  # the share of the last steps that `tail_distance` averages over
+RATE_LEVELS = 20  # runs whose typical rates differ this much get a log rate axis
+CURVES_HEIGHT = 230  # px of each curve's plot area when the curves sit under the map
+LABEL_PX = 34  # a log axis gets at most one tick label per this many px, and one per decade
+
+
 def _steps(n: int) -> np.ndarray:
     return np.arange(n, dtype=np.int32)
+
+
+def log_axis(values: np.ndarray, length_px: float) -> dict:
+    """A log axis over the finite positive `values` with at most one tick label per decade and
+    per `LABEL_PX` px: labels every d decades at 10^(k d), d ≥ 1."""
+    values = np.asarray(values, dtype=np.float64)
+    shown = values[np.isfinite(values) & (values > 0)]
+    low, high = (np.log10(shown.min()), np.log10(shown.max())) if shown.size else (-1.0, 1.0)
+    low, high = np.floor(low), max(np.ceil(high), np.floor(low) + 1)
+    every = max(1, int(np.ceil((high - low) / max(1, length_px // LABEL_PX))))
+    return dict(
+        type="log",
+        range=[low - 0.05, high + 0.05],
+        autorange=False,
+        tick0=0,
+        dtick=every,
+        exponentformat="power",
+        minor=dict(showgrid=False),
+    )
+
+
+def tail_distance(path: np.ndarray, minima: list[tuple[float, float]]) -> float:
+    """How far a run wanders from the minimum at the end: the RMS distance of the last `TAIL`
+    share of `path[step, 2]` from the known minimum nearest their mean (from their mean when no
+    minimum is known). NaN for an empty path."""
+    path = np.asarray(path, dtype=np.float64)
+    if not len(path):
+        return float("nan")
+    tail = path[int(len(path) * (1 - TAIL)) :] if len(path) > 1 else path
+    centre = tail.mean(axis=0)
+    if len(minima):
+        known = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
+        centre = known[np.argmin(np.linalg.norm(known - centre, axis=1))]
+    return float(np.sqrt(((tail - centre) ** 2).sum(axis=1).mean()))
+
+
+def _same_as_before(series: list[np.ndarray], order: list[int]) -> dict[int, int]:
+    """For each run, how many runs drawn before it (in `order`) its line lies on for at least
+    `SAME_SHARE` of the longer one's points: 0 keeps it solid, 1, 2, … give it a dash."""
+    dashes = {}
+    for i, r in enumerate(order):
+        dashes[r] = 0
+        for q in order[:i]:
+            n = min(len(series[r]), len(series[q]))
+            same = np.isclose(series[r][:n], series[q][:n], rtol=1e-3, atol=1e-9)
+            count = same.reshape(n, -1).all(axis=1).sum()
+            if count >= 2 and count >= SAME_SHARE * max(len(series[r]), len(series[q])):
+                dashes[r] += 1
+    return dashes
+
+
+def _cross(x: float, y: float, colour: str, label: str, k: int) -> go.Scatter:
+    return go.Scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        marker=dict(
+            symbol=palette.DIVERGED_SYMBOL,
+            size=palette.HEAD_SIZE,
+            color=colour,
+            line=dict(color="white", width=1),
+        ),
+        legendgroup=label,
+        showlegend=False,
+        hovertemplate=f"<b>{label}</b><br>diverged at step {k}<extra></extra>",
+    )
 
 
 def linked_figure(
@@ -38,74 +113,100 @@ def linked_figure(
     diverged_at: np.ndarray,
     minima: list[tuple[float, float]],
     domain: Domain,
+    minimum_names: list[str] | None = None,
 ) -> tuple[go.Figure, list[dict]]:
-    """The runs `points[r, step, 2]` on the map (left), their learning rate and f − f* against the
-    step (right), and the step markers: a head on the map and a dot on each curve per run.
+    """The runs `points[r, step, 2]` on the map (top, or left on a wide screen), their learning
+    rate and f − f* against the step, and the step markers: a head on the map and a dot on each
+    curve per run. The component `components.linked_steps` sizes the views to its width.
+
+    A run that diverged at step k is drawn up to step k − 1 and ends in a ✕ labelled "diverged
+    at step k" on every view. Paths are drawn widest cloud first, so a run that stays put is on
+    top; a line lying on an earlier one is dashed; the minima (named `minimum_names` beside
+    their stars) are drawn above everything.
 
     Returns the figure and the marker list for `components.linked_steps`: every marker trace's
-    position at every step. Each path and curve point carries its step as customdata, so
-    hovering it moves all markers to that step.
+    position at every step (up to the divergence). Each path and curve point carries its step
+    as customdata, so hovering it moves all markers to that step.
     """
     n_points = points.shape[1]
     fig = make_subplots(
         rows=2,
         cols=2,
         specs=[[{"colspan": 2}, None], [{}, {}]],
-        row_heights=[0.62, 0.38],
-        horizontal_spacing=0.09,
-        vertical_spacing=0.14,
         subplot_titles=("", "learning rate η·s(t)", "f − f*"),
     )
     gap = np.maximum(loss - grid.minimum, 0.0) + TINY
     steps = _steps(n_points)
-    for r, label in enumerate(labels):
-        colour = palette.colour(r)
-        hover = f"<b>{label}</b><br>step %{{customdata}}"
-        views = (
-            (points[r, :, 0], points[r, :, 1], 1, 1, "<br>x=%{x:.3f}, y=%{y:.3f}"),
-            (steps[:-1], lr[r], 2, 1, "<br>η = %{y:.4g}"),
-            (steps, gap[r], 2, 2, "<br>f − f* = %{y:.3g}"),
-        )
-        for x, y, row, col, value in views:
+    ends = [int(k) if k >= 0 else n_points for k in diverged_at]  # points drawn: 0 … end − 1
+    spread = [tail_distance(points[r, : ends[r]], minima) for r in range(len(labels))]
+    order = sorted(range(len(labels)), key=lambda r: -np.nan_to_num(spread[r], nan=np.inf))
+    views = (
+        ("map", 1, 1, [points[r, : ends[r]] for r in range(len(labels))]),
+        ("lr", 2, 1, [lr[r, : ends[r]] for r in range(len(labels))]),
+        ("gap", 2, 2, [gap[r, : ends[r]] for r in range(len(labels))]),
+    )
+    values = {
+        "map": "<br>x=%{x:.3f}, y=%{y:.3f}",
+        "lr": "<br>η = %{y:.4g}",
+        "gap": "<br>f − f* = %{y:.3g}",
+    }
+    crosses = []  # drawn above the heads, which stay where a diverged run stopped
+    for view, row, col, series in views:
+        dashes = _same_as_before(series, order)
+        for r in order:
+            label, end, colour = labels[r], ends[r], palette.colour(r)
+            n = len(series[r])
+            xy = series[r] if view == "map" else np.stack([steps[:n], series[r]], axis=1)
             fig.add_trace(
                 go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines",
+                    x=xy[:, 0],
+                    y=xy[:, 1],
+                    mode="lines" if len(xy) > 1 else "lines+markers",
                     name=label,
-                    showlegend=row == 1,
+                    showlegend=view == "map",
                     legendgroup=label,
-                    customdata=steps,
-                    line=dict(color=colour, width=palette.THIN_LINE_WIDTH),
-                    hovertemplate=hover + value + "<extra></extra>",
+                    legendrank=r,
+                    customdata=steps[: len(xy)],
+                    line=dict(
+                        color=colour,
+                        width=palette.THIN_LINE_WIDTH
+                        + (1.5 if dashes[r] == 0 and view != "map" else 0),
+                        dash=DASHES[min(dashes[r], len(DASHES) - 1)],
+                    ),
+                    marker=dict(color=colour, size=6),
+                    hovertemplate=f"<b>{label}</b><br>step %{{customdata}}"
+                    + values[view]
+                    + "<extra></extra>",
                 ),
                 row=row,
                 col=col,
             )
-        k = int(diverged_at[r])
-        if k >= 0:
-            fig.add_annotation(
-                x=float(points[r, k - 1 if k else 0, 0]),
-                y=float(points[r, k - 1 if k else 0, 1]),
-                text=f"✕ {label}: diverged at step {k}",
-                showarrow=True,
-                arrowcolor=colour,
-                ax=60,
-                ay=-40,
-                font=dict(color=colour, size=palette.FONT_SIZE),
-                bgcolor="rgba(255,255,255,0.8)",
-                row=1,
-                col=1,
-            )
-    for trace in landmark_traces(minima, []):
-        fig.add_trace(trace, row=1, col=1)
+            if end < n_points:
+                x, y = exit_point(points[r], end - 1, domain) if view == "map" else (end, xy[-1, 1])
+                crosses.append((_cross(float(x), float(y), colour, label, end), row, col))
+                if view != "lr":
+                    fig.add_annotation(
+                        x=float(x) if view == "map" else end,
+                        y=float(y) if view == "map" else float(np.log10(y)),
+                        text=f"✕ diverged at step {end}" + (f": {label}" if view == "map" else ""),
+                        showarrow=True,
+                        arrowcolor=colour,
+                        ax=40,
+                        ay=-36 if view == "map" else 36,
+                        xanchor="left",
+                        font=dict(color=colour, size=palette.FONT_SIZE),
+                        bgcolor="rgba(255,255,255,0.85)",
+                        row=row,
+                        col=col,
+                    )
 
     markers = []
     for r, label in enumerate(labels):
+        end = ends[r]
         series = (
-            (1, 1, points[r, :, 0], points[r, :, 1], palette.HEAD_SIZE),
-            (2, 1, steps[:-1], lr[r], palette.HEAD_SIZE - 4),
-            (2, 2, steps, gap[r], palette.HEAD_SIZE - 4),
+            (1, 1, points[r, :end, 0], points[r, :end, 1], palette.HEAD_SIZE),
+            (2, 1, steps[: len(lr[r, :end])], lr[r, :end], palette.HEAD_SIZE - 4),
+            (2, 2, steps[:end], gap[r, :end], palette.HEAD_SIZE - 4),
         )
         for row, col, xs, ys, size in series:
             markers.append(
@@ -113,8 +214,8 @@ def linked_figure(
             )
             fig.add_trace(
                 go.Scatter(
-                    x=xs[:1],
-                    y=ys[:1],
+                    x=xs[-1:],
+                    y=ys[-1:],
                     mode="markers",
                     marker=dict(
                         size=size, color=palette.colour(r), line=dict(color="white", width=2)
@@ -126,33 +227,83 @@ def linked_figure(
                 row=row,
                 col=col,
             )
+    for trace, row, col in crosses:
+        fig.add_trace(trace, row=row, col=col)
+    for trace in landmark_traces(minima, []):  # last, so the stars are drawn above everything
+        fig.add_trace(trace, row=1, col=1)
+    for (x, y), name in zip(minima, minimum_names or [], strict=False):
+        if name:
+            fig.add_annotation(
+                x=x,
+                y=y,
+                text=name,
+                showarrow=False,
+                yshift=-24,
+                row=1,
+                col=1,
+                font=dict(size=palette.FONT_SIZE),
+                bgcolor="rgba(255,255,255,0.8)",
+            )
 
     fig.add_layout_image(background_image(grid))
     (x0, x1), (y0, y1) = domain
-    lecture_layout(fig, LINKED_HEIGHT, dict(l=70, r=20, t=80, b=60))
+    lecture_layout(fig, LINKED_HEIGHT, dict(l=70, r=20, t=20, b=60))
     fig.update_xaxes(axis_style("x") | dict(range=[x0, x1], autorange=False), row=1, col=1)
-    fig.update_yaxes(
-        axis_style("y") | dict(range=[y0, y1], autorange=False, constrain="domain"),
-        row=1,
-        col=1,
-    )
+    fig.update_yaxes(axis_style("y") | dict(range=[y0, y1], autorange=False), row=1, col=1)
     fig.update_xaxes(axis_style("step") | dict(showgrid=True), row=2, col=1)
     fig.update_xaxes(axis_style("step") | dict(showgrid=True), row=2, col=2)
-    fig.update_yaxes(axis_style("") | dict(showgrid=True, rangemode="tozero"), row=2, col=1)
+    drawn_lr = np.concatenate([lr[r, : ends[r]] for r in range(len(labels))])
+    levels = [np.median(lr[r, : ends[r]]) for r in range(len(labels)) if ends[r]]
+    spans_decades = drawn_lr.min() > 0 and max(levels) >= RATE_LEVELS * min(levels)
+    rate_axis = log_axis(drawn_lr, CURVES_HEIGHT) if spans_decades else dict(rangemode="tozero")
+    fig.update_yaxes(axis_style("") | dict(showgrid=True) | rate_axis, row=2, col=1)
+    drawn_gap = np.concatenate([gap[r, : ends[r]] for r in range(len(labels))])
     fig.update_yaxes(
-        axis_style("") | dict(showgrid=True, type="log", exponentformat="power", dtick=1),
-        row=2,
-        col=2,
+        axis_style("") | dict(showgrid=True) | log_axis(drawn_gap, CURVES_HEIGHT), row=2, col=2
     )
-    fig.update_annotations(selector=dict(text="learning rate η·s(t)"), font=dict(size=17))
-    fig.update_annotations(selector=dict(text="f − f*"), font=dict(size=17))
+    for name, title in (("x2", "learning rate η·s(t)"), ("x3", "f − f*")):
+        fig.update_annotations(selector=dict(text=title), font=dict(size=17), name=name)
     fig.update_layout(
         hovermode="closest",
         hoverdistance=20,
         uirevision=f"lab {domain}",
-        meta={"equal_aspect": True},
+        legend=dict(yref="paper", y=1.0, yanchor="bottom"),
+        meta={"linked_layout": {"aspect": (y1 - y0) / (x1 - x0), "curves": CURVES_HEIGHT}},
     )
     return fig, markers
+
+
+def spread_figure(
+    labels: list[str], distances: list[float], diverged_at: np.ndarray, steps: int
+) -> go.Figure:
+    """One bar per run: `tail_distance` of its path, in its colour; a diverged run gets a ✕."""
+    fig = go.Figure()
+    tail = round(steps * TAIL)
+    for r, (label, d) in enumerate(zip(labels, distances, strict=True)):
+        diverged = diverged_at[r] >= 0
+        fig.add_trace(
+            go.Bar(
+                y=[label],
+                x=[0 if diverged else d],
+                orientation="h",
+                marker=dict(color=palette.colour(r)),
+                text=[f"diverged at step {diverged_at[r]}" if diverged else f"{d:.3g}"],
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+                hovertemplate=f"<b>{label}</b><br>%{{text}}<extra></extra>",
+            )
+        )
+    lecture_layout(fig, 70 + 44 * len(labels), dict(l=20, r=90, t=10, b=60))
+    fig.update_xaxes(
+        axis_style(f"RMS distance from the minimum over the last {tail} steps")
+        | dict(showgrid=True, rangemode="tozero")
+    )
+    fig.update_yaxes(
+        axis_style("") | dict(autorange="reversed", automargin=True, showline=False, ticks="")
+    )
+    fig.update_layout(bargap=0.3, showlegend=False)
+    return fig
 
 
 def lr_range_figure(
@@ -224,13 +375,9 @@ def lr_range_figure(
             font=dict(color=palette.colour(1), size=palette.FONT_SIZE),
         )
     lecture_layout(fig, RANGE_HEIGHT, dict(l=70, r=20, t=90, b=60))
-    fig.update_xaxes(
-        axis_style("learning rate η")
-        | dict(type="log", showgrid=True, dtick=1, exponentformat="power")
-    )
+    fig.update_xaxes(axis_style("learning rate η") | dict(showgrid=True) | log_axis(rates, 10_000))
     fig.update_yaxes(
-        axis_style("final f − f*")
-        | dict(type="log", showgrid=True, exponentformat="power", dtick=1)
+        axis_style("final f − f*") | dict(showgrid=True) | log_axis(shown, RANGE_HEIGHT - 150)
     )
     fig.update_layout(title=dict(text=title, font=dict(size=palette.FONT_SIZE + 1)))
     return fig
@@ -263,8 +410,9 @@ def gradient_norm_figure(
             fig.add_hline(y=clip_norms[r], line=dict(color=colour, width=1, dash="dash"))
     lecture_layout(fig, RANGE_HEIGHT - 60, dict(l=70, r=20, t=70, b=60))
     fig.update_xaxes(axis_style("step") | dict(showgrid=True))
+    drawn = np.concatenate([raw.ravel(), applied.ravel(), [c for c in clip_norms if c]])
     fig.update_yaxes(
-        axis_style("gradient norm") | dict(type="log", showgrid=True, exponentformat="power")
+        axis_style("gradient norm") | dict(showgrid=True) | log_axis(drawn, RANGE_HEIGHT - 190)
     )
     fig.update_layout(hovermode="x unified")
     return fig

@@ -5,7 +5,12 @@ plotly.js that ships with plotly.py (see `components.serving_folder`). Hovering
 any point that carries its step as `customdata` (a path point on the map, a point of the LR or
 loss curve), or dragging the step slider under the chart, moves every marker trace listed in
 `markers` to that step with a single `Plotly.restyle`: the heads on the map and the dots on the
-curves move together, both ways.
+curves move together, both ways. A Play button walks the steps from 0 to the end.
+
+The figure's `layout.meta.linked_layout` ({"aspect": the map's height / width, "curves": the
+curves' height in px}) lets the component size the views to the width it is given: the map
+keeps equal scales and uses the width up to a screen's height, with the curves under it, or
+beside it when the width left over holds them.
 """
 
 from pathlib import Path
@@ -21,15 +26,20 @@ _component = components.declare_component(
 
 
 def linked_steps(
-    figure: go.Figure, markers: list[dict], steps: int, start_step: int = 0, key: str | None = None
+    figure: go.Figure,
+    markers: list[dict],
+    steps: int,
+    start_step: int | None = None,
+    key: str | None = None,
 ) -> None:
     """Draw `figure`; markers = [{"trace": index, "x": [...], "y": [...]}] give each marker
-    trace's position at every step 0…steps."""
+    trace's position at every step 0…steps (a shorter list stays at its last position). The
+    markers start at `start_step`, by default the last step: where the runs end."""
     _component(
         figure=figure.to_json(),
         markers=markers,
         steps=int(steps),
-        start_step=int(start_step),
+        start_step=int(steps if start_step is None else start_step),
         key=key,
         default=None,
     )

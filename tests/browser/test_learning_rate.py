@@ -1,4 +1,8 @@
-"""The learning-rate lab in a real Chromium: linked hover and scrub, and every lesson drawn."""
+"""The learning-rate lab in a real Chromium at a projector's 1280 × 720: linked hover, scrub and
+play, and every lesson drawn readably (the map in the first screen and using the width, nothing
+cut at the right, one label per decade on log axes, minima drawn on top)."""
+
+import itertools
 
 import pytest
 from conftest import screenshot, wait_for_app_idle
@@ -6,16 +10,32 @@ from playwright.sync_api import Frame, Page, expect
 
 from lessons.learning_rate import CATALOG as LESSONS
 
+PROJECTOR = {"width": 1280, "height": 720}
 HOVER_STEP = 40
+COLD_START = 180_000
+SCROLL_TO_CHART = """below => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const top = document.querySelector('iframe').getBoundingClientRect().top;
+    main.scrollTop += top - 64 + below;
+}"""
 
 
-def open_lab(page: Page, url: str) -> Frame:
-    page.goto(f"{url}/learning_rate")
-    page.wait_for_selector("iframe", timeout=60_000)
-    wait_for_app_idle(page)
+def open_lab(page: Page, url: str, lesson: str = "decay_under_noise") -> Frame:
+    page.set_viewport_size(PROJECTOR)
+    page.goto(f"{url}/learning_rate?lesson={lesson}")
+    page.wait_for_selector("iframe", timeout=COLD_START)  # the first visit compiles the runs
+    wait_for_app_idle(page, timeout=COLD_START)
     frame = page.locator("iframe").first.element_handle().content_frame()
-    frame.wait_for_function("() => document.getElementById('chart')._fullLayout !== undefined")
+    frame.wait_for_function(
+        "() => document.getElementById('chart')._fullLayout !== undefined"
+        " && document.getElementById('step').textContent.includes('/')",
+        timeout=COLD_START,
+    )
     return frame
+
+
+def steps_of(lesson: str) -> int:
+    return LESSONS[lesson].runs[0].config.steps
 
 
 def step_label(frame: Frame) -> str:
@@ -36,7 +56,8 @@ def map_head(frame: Frame) -> list[float]:
 
 def test_hovering_the_learning_rate_curve_moves_the_map_and_loss_markers(page: Page, app_url: str):
     frame = open_lab(page, app_url)
-    assert step_label(frame) == "step 0"
+    end = steps_of("decay_under_noise")
+    assert step_label(frame) == f"step {end} / {end}", "the dots start where the runs end"
     start = map_head(frame)
     page.locator("iframe").first.evaluate("e => e.scrollIntoView({block: 'end'})")
     box = page.locator("iframe").first.bounding_box()
@@ -46,35 +67,86 @@ def test_hovering_the_learning_rate_curve_moves_the_map_and_loss_markers(page: P
             const lr = gd.data.findIndex(t => t.xaxis === 'x2' && t.mode === 'lines');
             const xa = gd._fullLayout.xaxis2, ya = gd._fullLayout.yaxis2;
             const rate = gd.calcdata[lr][{HOVER_STEP}].y;
-            return [xa._offset + xa.l2p({HOVER_STEP}), ya._offset + ya.l2p(rate)];
+            return [xa._offset + xa.l2p({HOVER_STEP}), ya._offset + ya.l2p(ya.c2l(rate))];
         }}"""
     )
     page.mouse.move(box["x"] + x - 30, box["y"] + y)
     page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
-    expect(frame.locator("#step")).not_to_have_text("step 0", timeout=5_000)
+    expect(frame.locator("#step")).not_to_have_text(f"step {end} / {end}", timeout=5_000)
     shown = int(step_label(frame).split()[1])
     assert abs(shown - HOVER_STEP) <= 20, "the hovered step, give or take a few pixels"
     assert map_head(frame) != start
 
 
-def test_dragging_the_step_slider_moves_every_marker(page: Page, app_url: str):
+def test_dragging_the_step_slider_and_playing_move_every_marker(page: Page, app_url: str):
     frame = open_lab(page, app_url)
+    end = steps_of("decay_under_noise")
     start = map_head(frame)
     slider = frame.locator("#slider")
     slider.focus()
     for _ in range(10):
-        slider.press("ArrowRight")
-    expect(frame.locator("#step")).to_have_text("step 10")
+        slider.press("ArrowLeft")
+    expect(frame.locator("#step")).to_have_text(f"step {end - 10} / {end}")
     assert map_head(frame) != start
+    frame.locator("#play").click()
+    expect(frame.locator("#play")).to_have_text("❚❚ Pause")
+    expect(frame.locator("#step")).to_have_text(f"step {end} / {end}", timeout=15_000)
+    expect(frame.locator("#play")).to_have_text("▶ Play")
+
+
+LOOKS = """() => {
+    const gd = document.getElementById('chart'), L = gd._fullLayout;
+    const box = e => e.getBoundingClientRect();
+    const logAxes = Object.keys(L).filter(k => /^[xy]axis\\d*$/.test(k) && L[k].type === 'log')
+        .map(k => ({name: k, labels: L[k]._vals.filter(v => v.text !== '').map(v => v.x)}));
+    const onMap = gd.data.map((t, i) => [t, i]).filter(([t]) => (t.xaxis || 'x') === 'x');
+    const play = box(document.getElementById('play')), step = box(document.getElementById('step'));
+    return {
+        mapTop: L.yaxis._offset, mapWidth: L.xaxis._length, mapHeight: L.yaxis._length,
+        plotWidth: L.width - L.margin.l - L.margin.r, figureWidth: L.width,
+        frameWidth: document.body.clientWidth, scrollWidth: document.body.scrollWidth,
+        logAxes,
+        lastOnMap: onMap[onMap.length - 1][0].name,
+        overlap: !(play.right <= step.left || step.right <= play.left
+                   || play.bottom <= step.top || step.bottom <= play.top),
+    };
+}"""
+
+# A formula's drawn content (even where an overflow box clips it) must end inside its column.
+WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display .katex-html')]
+    .filter(e => {
+        const box = e.closest('[data-testid="stColumn"], [data-testid="stMainBlockContainer"]');
+        return e.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+    })
+    .map(e => e.textContent.slice(0, 60))"""
 
 
 @pytest.mark.parametrize("key", list(LESSONS))
-def test_each_lesson_draws(page: Page, app_url: str, key: str):
-    open_lab(page, app_url)
-    page.get_by_role("button", name=LESSONS[key].title).click()
+def test_each_lesson_reads_on_a_projector(page: Page, app_url: str, key: str):
+    frame = open_lab(page, app_url, key)
     expect(page.get_by_text(LESSONS[key].look_for[:40])).to_be_visible(timeout=60_000)
-    wait_for_app_idle(page)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(800)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.locator("iframe").first.scroll_into_view_if_needed()
-    screenshot(page, f"lesson-{key}")
+    screenshot(page, f"lab_{key}_first_screen")
+    looks = frame.evaluate(LOOKS)
+    iframe_top = page.locator("iframe").first.bounding_box()["y"]
+
+    assert iframe_top + looks["mapTop"] < PROJECTOR["height"] - 100, "the map starts on screen 1"
+    height_bound = looks["mapHeight"] >= 380  # a tall map is limited by the screen's height
+    assert looks["mapWidth"] >= 0.85 * looks["plotWidth"] or height_bound, looks
+    assert (
+        looks["figureWidth"] <= looks["frameWidth"] and looks["scrollWidth"] <= looks["frameWidth"]
+    )
+    for axis in looks["logAxes"]:
+        exponents = sorted(axis["labels"])
+        assert all(float(e).is_integer() for e in exponents), axis  # 10^k only
+        assert all(b - a >= 1 for a, b in itertools.pairwise(exponents)), axis
+    assert looks["lastOnMap"] == "minimum", "the stars are drawn above paths and heads"
+    assert not looks["overlap"], "the step label clears the Play button"
+    assert step_label(frame) == f"step {steps_of(key)} / {steps_of(key)}"
+    assert page.evaluate(WIDE_FORMULAS) == []
+
+    for name, below in ((f"lab_{key}", 0), (f"lab_{key}_below", 680)):
+        page.evaluate(SCROLL_TO_CHART, below)  # under Streamlit's 60 px header
+        page.wait_for_timeout(300)
+        screenshot(page, name)
