@@ -12,6 +12,7 @@ page = st.navigation(
         st.Page("pages/learning_rate.py", title="Learning-rate lab", icon=":material/speed:"),
         st.Page("pages/search.py", title="Hyperparameter search", icon=":material/grid_on:"),
         st.Page("pages/adam_pitfalls.py", title="Adam's weaknesses", icon=":material/warning:"),
+        st.Page("pages/network.py", title="Train a network", icon=":material/hub:"),
     ]
 )
 page.run()

@@ -29,6 +29,7 @@ PAGES = {
     "learning_rate": "pages/learning_rate.py",
     "search": "pages/search.py",
     "adam_pitfalls": "pages/adam_pitfalls.py",
+    "network": "pages/network.py",
 }
 MINE = "mine"
 MINE_KEY = "lecture.mine"

@@ -13,6 +13,7 @@ from conftest import screenshot, wait_for_app_idle
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
 from lessons.learning_rate import CATALOG as LAB_LESSONS
+from lessons.network import CATALOG as NETWORK
 from lessons.race import CATALOG as RACE_PRESETS
 from lessons.search import CATALOG as SEARCH_PRESETS
 
@@ -22,12 +23,14 @@ PICTURES = (
     + [("lab", "learning_rate", key) for key in LAB_LESSONS]
     + [("search", "search", key) for key in SEARCH_PRESETS]
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
+    + [("network", "network", key) for key in NETWORK]
 )
 MAIN_CHART = {
     "race": 'iframe[title="components.live_figures.live_figures"]',
     "lab": 'iframe[title="components.linked_steps.linked_steps"]',
     "search": '[data-testid="stPlotlyChart"]',
     "pitfalls": '[data-testid="stPlotlyChart"]',
+    "network": '[data-testid="stPlotlyChart"]',
 }
 
 # Run in the page and in each frame: what a document shows that is too wide or out of order.

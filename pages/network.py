@@ -1,0 +1,129 @@
+"""Train a network: a small MLP learns a 2-D dataset live, with the optimizers and schedules of
+the 2-D race, on real minibatches.
+
+controls → TrainConfig → train (one engine call) → prediction maps over training and curves.
+"""
+
+import numpy as np
+import streamlit as st
+
+from lessons.network import CATALOG as LESSONS
+from networks import datasets
+from networks.train import MAX_RUNS, TrainConfig, decision_field, train
+from optimizers import CATALOG as OPTIMIZERS
+from ui.binder import Binder
+from ui.charts import plotly_chart
+from ui.network_controls import data_controls, load, net_controls, run_slot
+from viz import optimizer_styles
+from viz.network import prediction_figure, training_curves
+
+MAP_CHECKPOINTS = 20
+ss = st.session_state
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={TrainConfig: repr})
+def trained(config: TrainConfig):
+    """The history and the prediction maps at MAP_CHECKPOINTS checkpoints, cached per config."""
+    history = train(config)
+    every = len(history.checkpoint_steps)
+    chosen = np.unique(np.linspace(0, every - 1, min(every, MAP_CHECKPOINTS)).round().astype(int))
+    return history, chosen, decision_field(config, history, chosen)
+
+
+def names_of(config: TrainConfig) -> list[str]:
+    names = [
+        f"{OPTIMIZERS[r.optimizer].name}, η={r.hyperparams['learning_rate']:g}, B={r.batch_size}"
+        for r in config.runs
+    ]
+    return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
+
+
+binder = Binder(
+    prefix="net.",
+    buttons="net.lesson.",
+    lessons=LESSONS,
+    default_lesson="optimizers_spirals",
+    read_link=TrainConfig.from_query,
+    load=load,
+    lesson_state=lambda lesson: lesson.config,
+    page="network",
+)
+binder.start("Train a network")
+sidebar = st.sidebar
+binder.lesson_buttons(sidebar, "Lessons")
+sidebar.subheader("Data")
+data = data_controls(sidebar)
+sidebar.subheader("Network")
+net = net_controls(sidebar)
+sidebar.subheader("Runs, from one initialization")
+sidebar.number_input("How many", 1, MAX_RUNS, key="net.runs")
+n_train, _ = datasets.split_sizes(data["n"], datasets.CATALOG[data["dataset"]].classes)
+runs = []
+for i in range(ss["net.runs"]):
+    runs.append(run_slot(sidebar.expander(f"Run {i + 1}", expanded=i == 0), i, n_train))
+sidebar.slider("steps", 10, 2000, key="net.steps")
+sidebar.number_input("initialization seed", 0, 2**31 - 1, key="net.seed")
+
+config = binder.checked(
+    lambda: TrainConfig(
+        **data, net=net, runs=tuple(runs), steps=ss["net.steps"], seed=ss["net.seed"]
+    )
+)
+lesson = binder.publish(config)
+notes = binder.notes()
+spec = datasets.CATALOG[config.dataset]
+notes.caption(f"{spec.name}: {spec.lesson} {n_train} training points, the rest held out.")
+binder.show_lesson(lesson, notes)
+
+with st.spinner(f"Training {len(config.runs)} run(s) for {config.steps} steps…"):
+    history, chosen, field = trained(config)
+names = names_of(config)
+styles = optimizer_styles([run.optimizer for run in config.runs])
+for name, k in zip(names, history.diverged_at, strict=True):
+    if k >= 0:
+        st.warning(f"{name} diverged at step {k}: its curves stop there.", icon=":material/error:")
+
+data_set = config.data()
+st.subheader("What each run predicts, over training")
+plotly_chart(
+    prediction_figure(
+        field.xs,
+        field.ys,
+        field.probabilities,
+        history.checkpoint_steps[chosen],
+        data_set.x_train,
+        data_set.y_train,
+        names,
+    )
+)
+st.caption(
+    "Colour: the class the network picks there, pale where it is unsure. ▶ replays training."
+)
+
+st.subheader("Loss and accuracy")
+axis = st.radio("x axis", ["steps", "epochs"], horizontal=True, key="net.axis")
+steps = np.broadcast_to(np.arange(history.train_loss.shape[1]), history.train_loss.shape)
+x = steps if axis == "steps" else history.epochs
+panels = [
+    ("training loss", history.train_loss),
+    ("validation loss", history.val_loss),
+    ("training accuracy", history.train_accuracy),
+    ("validation accuracy", history.val_accuracy),
+]
+plotly_chart(training_curves(x, axis, panels, names, styles, history.diverged_at))
+
+st.subheader("Each run in numbers")
+st.dataframe(
+    [
+        {
+            "run": name,
+            "validation accuracy": f"{history.val_accuracy[r, -1]:.1%}",
+            "validation loss": f"{history.val_loss[r, -1]:.3g}",
+            "training loss": f"{history.train_loss[r, -1]:.3g}",
+            "epochs": f"{history.epochs[r, -1]:.1f}",
+            "diverged at": int(history.diverged_at[r]) if history.diverged_at[r] >= 0 else None,
+        }
+        for r, name in enumerate(names)
+    ],
+    hide_index=True,
+)
