@@ -26,10 +26,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 import numpy as np
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from PIL import Image, ImageDraw, ImageFont
 
 from viz import palette
@@ -131,6 +127,12 @@ class _Scene:
         n_opt, n_starts, n_points, _ = points.shape
         self.steps = n_points - 1
         width, height = size
+        # Matplotlib loads here, not on import (~0.5 s): pages can import this module freely.
+        from matplotlib import font_manager
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+
         self.figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.figure)
 
