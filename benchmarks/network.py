@@ -2,10 +2,11 @@
 
 Rows: compile time of the first call; warm times (median of repeats, results read back into
 NumPy) of 1000 minibatch steps, of four runs in one call, and of 500 full-batch Adam steps of a
-2-32-32-2 MLP on 1000 points (the DESIGN's reference, 0.3 s); the decision field of four runs at
-every checkpoint; compilations caused by 20 slider-like changes (target 0). Each time comes with
-the process's CPU time over the same interval: on a shared machine the wall time grows with the
-load, the CPU time much less.
+2-32-32-2 MLP on 1000 points (the DESIGN's reference, 0.3 s), and of 1000 steps whose batch grows
+from 32 by 2× every 250 steps (a mask over B_max = 256 points every step); the decision field of
+four runs at every checkpoint; compilations caused by 20 slider-like changes (target 0). Each time
+comes with the process's CPU time over the same interval: on a shared machine the wall time grows
+with the load, the CPU time much less.
 """
 
 import statistics
@@ -29,6 +30,7 @@ FOUR = ONE.replace(
         Run("adam", {"learning_rate": 0.003}, None, 128),
     )
 )
+GROWING = ONE.replace(runs=(Run("sgd", {"learning_rate": 0.5}, None, 32, (2.0, 250)),))
 FULL = TrainConfig(
     "moons", 1000, 0.1, net=NET, runs=(Run("adam", {"learning_rate": 0.01}, None, 750),), steps=500
 )
@@ -66,6 +68,8 @@ def main():
     four = timed(lambda: train(FOUR), 5)
     train(FULL)
     full = timed(lambda: train(FULL), 5)
+    train(GROWING)
+    growing = timed(lambda: train(GROWING), 5)
     history = train(FOUR)
     decision_field(FOUR, history)
     field = timed(lambda: decision_field(FOUR, history), 3)
@@ -80,6 +84,7 @@ def main():
         ("warm: 1 run × 1000 steps, batch 32, 500 points", *ms(one), "≤ 500 ms"),
         ("warm: 4 runs × 1000 steps in one call (3 structures)", *ms(four), "≤ 1 s"),
         ("warm: 500 full-batch Adam steps, 2-32-32-2, 1000 points", *ms(full), "0.3 s"),
+        ("warm: 1000 steps, batch 32 → 256 (×2 every 250), 500 points", *ms(growing), ""),
         (f"decision field: 4 runs × {checkpoints} checkpoints, 64²", *ms(field), ""),
         ("compilations caused by 20 slider changes", str(compiles), "", "0"),
     ]

@@ -11,6 +11,21 @@ slices of B of an endless stream of training-set permutations, a new permutation
 of a config cuts its own batch size from the same stream, so a run's minibatches do not depend on
 the other runs.
 
+A run may grow its batch instead of decaying its rate (Smith, Kindermans, Ying & Le 2018,
+"Don't Decay the Learning Rate, Increase the Batch Size", ICLR): with `batch_growth` (γ, k),
+
+    B_t = min(⌊B₀ · γ^⌊t/k⌋⌋, n_train),
+
+the counterpart of step decay η_t = η₀ · (1/γ)^⌊t/k⌋ (`step` schedule with factor 1/γ, every k):
+both divide SGD's noise scale η N / B by γ every k steps. Shapes inside the jitted scan are
+static, so such a run takes the largest batch it will reach, B_max = B_{steps−1}, from its stream
+offset and averages loss and gradient over the first B_t of them (a mask); its offset advances by
+B_t per step, so the points it uses are still consecutive in the stream (each point once per
+epoch), and `samples_seen` counts B_t. A batch of the whole training set is the training set, as
+for a full-batch run. γ and k reach the kernel only as the traced sequence B_t: moving them
+recompiles nothing unless B_max changes (B_max is part of the structure). Batch normalization
+would count the masked points in its statistics, so it is refused with a growing batch.
+
 After every step the whole training and validation sets are evaluated (batch norm in evaluation
 mode, with its running statistics), so the curves are per step, not per epoch. A run diverges at
 step k when its training loss at θ_k is not finite or above `DIVERGENCE_LOSS`, or θ_k is not
@@ -19,9 +34,11 @@ gradient norm is 0, so no NaN or Inf leaves the engine. (A θ₀ that already fa
 loss of `DIVERGENCE_LOSS` and an accuracy of 0.)
 
 One kernel is compiled per structure: the network (without its initial scale), the data's shape,
-the steps, and each run's optimizer key, schedule key and batch size. Runs sharing the last three
-are vmapped together. Hyperparameters, schedule parameters, the seeds, the data themselves (so
-their noise) and the initial scale are traced arrays: moving any of them recompiles nothing.
+the steps, and each run's optimizer key, schedule key, batch size (B_max for a growing batch) and
+whether it grows. Runs sharing the last four are vmapped together. Hyperparameters, schedule
+parameters, the batch growth's γ and k (as the sequence B_t, while B_max stays), the seeds, the
+data themselves (so their noise) and the initial scale are traced arrays: moving any of them
+recompiles nothing.
 The number of points does change the data's shape, and so the kernel.
 
 Query format of `TrainConfig.to_query`, one string per key::
@@ -29,9 +46,11 @@ Query format of `TrainConfig.to_query`, one string per key::
     data=moons  n=200  noise=0.1  dseed=0
     depth=2  width=32  act=tanh  init=xavier  gain=1.0  res=0  norm=none
     opt=adam(learning_rate=0.01,b1=0.9,b2=0.999,eps=1e-08),sgd(learning_rate=0.5)
-    sched=none,cosine(decay_steps=500.0,alpha=0.0)   batch=32,200   steps=500  seed=0
+    sched=none,cosine(decay_steps=500.0,alpha=0.0)   batch=32,200   grow=none,5x100
+    steps=500  seed=0
 
-Absent keys take the defaults; `sched` and `batch` list one entry per optimizer.
+Absent keys take the defaults; `sched`, `batch` and `grow` list one entry per optimizer; a `grow`
+entry is `none` or γxk (factor γ, then the steps k between growths).
 """
 
 import functools
@@ -69,22 +88,34 @@ DIVERGENCE_LOSS = 1e3
 MAX_WORK = 10**11
 KERNEL_CACHE_SIZE = 16
 
+MAX_GROWTH = 10.0
+
 Schedule = tuple[str, Params] | None
 
 
+class BatchGrowth(NamedTuple):
+    """B_t = min(⌊B₀ · γ^⌊t/k⌋⌋, n_train): the batch grows by `factor` γ ∈ [1, 10] every `every`
+    = k ≥ 1 steps (Smith et al. 2018). A plain (γ, k) tuple is accepted too."""
+
+    factor: float
+    every: int
+
+
 class Run(NamedTuple):
-    """One curve of a race: an optimizer with its hyperparameters, a schedule, a batch size."""
+    """One curve of a race: an optimizer with its hyperparameters, a schedule, a batch size (B₀
+    when the batch grows) and an optional `BatchGrowth`."""
 
     optimizer: str
     hyperparams: Mapping[str, float] = Params()
     schedule: Schedule = None
     batch_size: int = 32
+    batch_growth: BatchGrowth | None = None
 
 
 DEFAULT_RUNS = (Run("adam", Params({"learning_rate": 0.01})),)
 QUERY_KEYS = frozenset(
     {"data", "n", "noise", "dseed", "depth", "width", "act", "init", "gain", "res", "norm"}
-    | {"opt", "sched", "batch", "steps", "seed"}
+    | {"opt", "sched", "batch", "grow", "steps", "seed"}
 )
 
 
@@ -92,8 +123,8 @@ QUERY_KEYS = frozenset(
 class TrainConfig:
     """Everything a training race depends on; validated, hashable, and its link.
 
-    `runs` are `Run`s or plain tuples (optimizer, hyperparameters[, schedule[, batch size]]);
-    hyperparameters left out take their spec's defaults.
+    `runs` are `Run`s or plain tuples (optimizer, hyperparameters[, schedule[, batch size[, batch
+    growth]]]); hyperparameters left out take their spec's defaults.
     """
 
     dataset: str = "moons"
@@ -138,11 +169,22 @@ class TrainConfig:
         return datasets.CATALOG[self.dataset].classes
 
     @property
+    def n_train(self) -> int:
+        return datasets.split_sizes(self.n, self.classes)[0]
+
+    @property
+    def batch_sizes(self) -> np.ndarray:
+        """B_t of every run and step, [run, steps]: B₀ throughout, or the growing batch."""
+        return np.stack([batch_sizes(run, self.steps, self.n_train) for run in self.runs])
+
+    @property
     def work(self) -> int:
         """Multiply-adds of the whole training, roughly: per step and run, P for each of the
-        n points evaluated and 3P for each of the B points of the gradient (forward, backward)."""
+        n points evaluated and 3P for each of the B points of the gradient (forward, backward;
+        B_max for a growing batch, which computes its largest batch every step)."""
         size = self.net.parameter_count(2, self.classes)
-        return self.steps * size * sum(3 * run.batch_size + self.n for run in self.runs)
+        largest = self.batch_sizes.max(axis=1) if self.runs else []
+        return self.steps * size * sum(3 * int(b) + self.n for b in largest)
 
     def data(self) -> datasets.Dataset:
         return datasets.make(self.dataset, self.n, self.noise, self.data_seed)
@@ -166,6 +208,7 @@ class TrainConfig:
                 "none" if r.schedule is None else _call(*r.schedule) for r in self.runs
             ),
             "batch": ",".join(str(run.batch_size) for run in self.runs),
+            "grow": ",".join(_growth_text(run.batch_growth) for run in self.runs),
             "steps": str(self.steps),
             "seed": str(self.seed),
         }
@@ -202,9 +245,10 @@ class TrainConfig:
             raise ValueError(f"Pick between 1 and {MAX_RUNS} runs.")
         schedules = _listed(text, "sched", len(calls), "none")
         batches = _listed(text, "batch", len(calls), str(default.runs[0].batch_size))
+        growths = [_parse_growth(g) for g in _listed(text, "grow", len(calls), "none")]
         runs = tuple(
-            Run(key, hp, None if s.strip() == "none" else _parse_call(s), b)
-            for (key, hp), s, b in zip(calls, schedules, batches, strict=True)
+            Run(key, hp, None if s.strip() == "none" else _parse_call(s), b, g)
+            for (key, hp), s, b, g in zip(calls, schedules, batches, growths, strict=True)
         )
         return cls(
             dataset=get("data", default.dataset),
@@ -224,6 +268,27 @@ def _flag(text: str, key: str) -> bool:
     return text == "1"
 
 
+def _growth_text(growth: BatchGrowth | None) -> str:
+    if growth is None:
+        return "none"
+    factor = growth.factor
+    return f"{int(factor) if factor.is_integer() else repr(factor)}x{growth.every}"
+
+
+def _parse_growth(text: str) -> BatchGrowth | None:
+    """'none' or 'γxk' (like 5x100): a readable ValueError for anything else."""
+    text = text.strip()
+    if text == "none":
+        return None
+    factor, sep, every = text.partition("x")
+    if not sep or not factor or not every:
+        raise ValueError(
+            f"grow= lists none or γxk per optimizer (like 5x100: ×5 every 100 steps), "
+            f"not {text[:40]!r}."
+        )
+    return BatchGrowth(finite_float(factor, "The batch growth factor γ"), every)
+
+
 def _listed(text: dict[str, str], key: str, count: int, default: str) -> list[str]:
     """The comma-separated entries of `key` (one per optimizer), or `default` for each."""
     if key not in text:
@@ -234,10 +299,43 @@ def _listed(text: dict[str, str], key: str, count: int, default: str) -> list[st
     return items
 
 
+def _checked_growth(growth: object, net: NetConfig) -> BatchGrowth | None:
+    if growth is None:
+        return None
+    if not isinstance(growth, tuple) or len(growth) != 2:
+        raise ValueError("A batch growth is (factor γ, steps between growths k) or None.")
+    factor = finite_float(growth[0], "The batch growth factor γ")
+    if not 1.0 <= factor <= MAX_GROWTH:
+        raise ValueError(
+            f"The batch growth factor γ must be in [1, {MAX_GROWTH:g}], not {factor:g}."
+        )
+    every = _integer(growth[1], "The steps between batch growths k", 1, MAX_STEPS)
+    if net.norm == "batch":
+        raise ValueError(
+            "A growing batch cannot use batch normalization: its statistics would count the "
+            "masked points of the largest batch."
+        )
+    return BatchGrowth(factor, every)
+
+
+def batch_sizes(run: Run, steps: int, n_train: int) -> np.ndarray:
+    """B_t for t = 0 … steps − 1 (int64): B₀, or min(⌊B₀ · γ^⌊t/k⌋⌋, n_train) when the batch
+    grows. Computed once here, in float64 (a relative 1e-12 absorbs the rounding of γ^j, so
+    5 · 1.2 = 6.000000000000001 and 32 · 5² count as the integers they are)."""
+    if run.batch_growth is None:
+        return np.full(steps, run.batch_size, np.int64)
+    factor, every = run.batch_growth
+    with np.errstate(over="ignore"):
+        grown = run.batch_size * np.float64(factor) ** (np.arange(steps) // every)
+    return np.minimum(np.floor(grown * (1 + 1e-12)), n_train).astype(np.int64)
+
+
 def _checked_run(run: object, n_train: int, net: NetConfig) -> Run:
-    if not isinstance(run, tuple) or not 1 <= len(run) <= 4:
-        raise ValueError("A run is (optimizer, hyperparameters, schedule, batch size).")
-    key, hp, schedule, batch = Run(*run)
+    if not isinstance(run, tuple) or not 1 <= len(run) <= 5:
+        raise ValueError(
+            "A run is (optimizer, hyperparameters, schedule, batch size, batch growth)."
+        )
+    key, hp, schedule, batch, growth = Run(*run)
     if key not in OPTIMIZERS:
         raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {', '.join(OPTIMIZERS)}.")
     spec = OPTIMIZERS[key]
@@ -258,7 +356,8 @@ def _checked_run(run: object, n_train: int, net: NetConfig) -> Run:
     batch = _integer(batch, "The batch size", 1, n_train)
     if net.norm == "batch" and batch < 2:
         raise ValueError("Batch normalization needs a batch of at least 2 points.")
-    return Run(key, checked_hyperparams(spec.name, spec.hyperparams, hp), schedule, batch)
+    growth = _checked_growth(growth, net)
+    return Run(key, checked_hyperparams(spec.name, spec.hyperparams, hp), schedule, batch, growth)
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,9 +366,10 @@ class History:
 
     Per evaluation, [run, steps + 1] (index k: after k steps, 0 = the shared start):
     `train_loss`, `train_accuracy` (whole training set), `val_loss`, `val_accuracy`, and
-    `samples_seen` = k · B (`epochs` = samples_seen / n_train). Per step t, [run, steps]:
-    `batch_loss` (the minibatch loss whose gradient was taken at θ_t), `grad_norm` ‖g_t‖ and
-    `lr` η s(t). `diverged_at[run]`: the first k whose θ_k failed (−1 if none).
+    `samples_seen` = B_0 + … + B_{k−1} (k · B without growth; `epochs` = samples_seen / n_train).
+    Per step t, [run, steps]: `batch_loss` (the minibatch loss whose gradient was taken at θ_t),
+    `grad_norm` ‖g_t‖ and `lr` η s(t); `batch_size` B_t. `diverged_at[run]`: the first k whose
+    θ_k failed (−1 if none).
 
     Parameters are flat float32 vectors θ (P numbers; `unravel(θ)` gives the pytree of
     `mlp.init`): `snapshots` [run, checkpoint, P] at the steps `checkpoint_steps` (from 0 to
@@ -299,6 +399,11 @@ class History:
     @property
     def epochs(self) -> np.ndarray:
         return self.samples_seen / self.n_train
+
+    @property
+    def batch_size(self) -> np.ndarray:
+        """B_t, [run, steps]: the points whose mean gradient step t took."""
+        return np.diff(self.samples_seen, axis=1)
 
     def params_at(self, run: int, checkpoint: int) -> tuple[Any, Any]:
         """(parameter pytree, batch-norm statistics or None) of one run at one checkpoint."""
@@ -338,17 +443,25 @@ def checkpoint_plan(steps: int, floats_per_snapshot: int) -> tuple[int, int, np.
     return chunk, chunks, np.concatenate([[0], ends])
 
 
-def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk, chunks):
+def _run(net, unravel, optimizer_key, schedule_key, batch, grows, n_train, steps, chunk, chunks):
     """A pure function training one run on the flat parameter vector θ (`unravel(θ)` is the
     pytree); vmapped over the runs of one structure.
 
     The scan's iteration i = t + 1 takes step t and evaluates θ_{t+1}; iteration 0 (t = −1)
-    takes no step and evaluates θ₀, so that one evaluation in the loop serves every θ."""
+    takes no step and evaluates θ₀, so that one evaluation in the loop serves every θ.
+
+    `batch` is B (B_max when the batch `grows`: then the traced `sizes` [steps] give B_t, the
+    batch is the first B_t of B_max points cut at the carried stream offset, and the offset
+    advances by B_t)."""
     spec = OPTIMIZERS[optimizer_key]
 
-    def batch_loss(theta, stats, x, y):
+    def batch_loss(theta, stats, x, y, size=None):
         out = mlp.apply(net, unravel(theta), x, train=True, stats=stats)
-        return mlp.cross_entropy(out.logits, y), out.stats
+        if size is None:
+            return mlp.cross_entropy(out.logits, y), out.stats
+        losses = optax.softmax_cross_entropy_with_integer_labels(out.logits, y)
+        used = jnp.arange(batch) < size
+        return jnp.sum(jnp.where(used, losses, 0.0)) / size.astype(losses.dtype), out.stats
 
     value_and_grad = jax.value_and_grad(batch_loss, has_aux=True)
 
@@ -364,20 +477,28 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
             jnp.mean(correct[n_train:]),
         )
 
-    def run(hp, schedule_hp, theta0, stats0, x, y, stream):
+    def run(hp, schedule_hp, sizes, theta0, stats0, x, y, stream):
         optimizer = spec.build(**hp)
         multiplier = SCHEDULES[schedule_key].build(**schedule_hp) if schedule_key else None
 
         def step(carry, t):
-            theta, opt_state, stats, diverged_at, last, last_batch = carry
+            theta, opt_state, stats, diverged_at, last, last_batch, offset = carry
             moving = t >= 0
             alive = (diverged_at < 0) & (t < steps)
-            if batch == n_train:
+            size = None
+            if grows:
+                size = sizes[jnp.clip(t, 0, steps - 1)]
+                index = jax.lax.dynamic_slice(stream, (offset,), (batch,))
+                if batch == n_train:
+                    index = jnp.where(size == n_train, jnp.arange(n_train), index)
+                xb, yb = x[index], y[index]
+                offset = offset + jnp.where(moving, size, 0)
+            elif batch == n_train:
                 xb, yb = x[:n_train], y[:n_train]
             else:
                 index = minibatch(stream, jnp.maximum(t, 0), batch)
                 xb, yb = x[index], y[index]
-            (loss, new_stats), grad = value_and_grad(theta, stats, xb, yb)
+            (loss, new_stats), grad = value_and_grad(theta, stats, xb, yb, size)
             update, new_opt_state = optimizer.update(grad, opt_state, theta)
             factor = multiplier(t) if multiplier else jnp.float32(1.0)
             new_theta = theta + jnp.where(moving, factor, 0.0) * update
@@ -395,6 +516,7 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
                 jnp.where(alive & ~ok, t + 1, diverged_at),
                 jax.tree.map(frozen, new, last),
                 jnp.where(measured, loss, last_batch),
+                offset,
             )
             record = (
                 carry[4],
@@ -409,7 +531,8 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
             return carry, (records, carry[0], carry[2])
 
         failed = (jnp.float32(DIVERGENCE_LOSS), jnp.float32(0.0)) * 2
-        carry = (theta0, optimizer.init(theta0), stats0, jnp.int32(-1), failed, failed[0])
+        start = (jnp.int32(-1), failed, failed[0], jnp.int32(0))
+        carry = (theta0, optimizer.init(theta0), stats0, *start)
         carry, (records, snapshots, snapshot_stats) = jax.lax.scan(
             chunk_of_steps, carry, jnp.arange(chunks)
         )
@@ -435,20 +558,24 @@ def _run(net, unravel, optimizer_key, schedule_key, batch, n_train, steps, chunk
 
 
 class _Group(NamedTuple):
-    """Runs sharing one structure: optimizer key, schedule key, batch size; `members` their
-    indices in the config."""
+    """Runs sharing one structure: optimizer key, schedule key, batch size (B_max of a growing
+    batch), whether it grows; `members` their indices in the config. A batch that never grows
+    within the steps (γ = 1, or k ≥ steps) is a plain batch: the same kernel, the same numbers."""
 
     optimizer: str
     schedule: str | None
     batch_size: int
+    grows: bool
     members: tuple[int, ...]
 
 
-def _groups(config: TrainConfig) -> tuple[_Group, ...]:
+def _groups(config: TrainConfig, sizes: np.ndarray) -> tuple[_Group, ...]:
     found: dict[tuple, list[int]] = {}
     for i, run in enumerate(config.runs):
         schedule_key = run.schedule[0] if run.schedule else None
-        found.setdefault((run.optimizer, schedule_key, run.batch_size), []).append(i)
+        grows = bool(sizes[i].min() < sizes[i].max())
+        key = (run.optimizer, schedule_key, int(sizes[i].max()), grows)
+        found.setdefault(key, []).append(i)
     return tuple(_Group(*key, tuple(members)) for key, members in found.items())
 
 
@@ -468,24 +595,24 @@ def initial_params(net: NetConfig, classes: int):
 
 @functools.lru_cache(maxsize=KERNEL_CACHE_SIZE)
 def _kernel(net, classes, n_train, steps, structure):
-    """One jitted function for a structure: `structure` is ((optimizer, schedule, batch, count),
-    …); `net` has init_scale 1, the actual gain is traced."""
+    """One jitted function for a structure: `structure` is ((optimizer, schedule, batch, grows,
+    count), …); `net` has init_scale 1, the actual gain is traced."""
     size = net.parameter_count(2, classes) * sum(count for *_, count in structure)
     chunk, chunks, checkpoint_steps = checkpoint_plan(steps, size)
     _, unravel = initial_params(net, classes)
     runs = [
-        _run(net, unravel, key, schedule, batch, n_train, steps, chunk, chunks)
-        for key, schedule, batch, _ in structure
+        _run(net, unravel, key, schedule, batch, grows, n_train, steps, chunk, chunks)
+        for key, schedule, batch, grows, _ in structure
     ]
 
-    minibatches = [batch for _, _, batch, _ in structure if batch < n_train]
+    minibatches = [batch for _, _, batch, grows, _ in structure if grows or batch < n_train]
 
-    def kernel(hyperparams, schedules, theta0, x, y, seed):
+    def kernel(hyperparams, schedules, sizes, theta0, x, y, seed):
         stream = sample_stream(seed, n_train, max(minibatches), steps) if minibatches else None
-        over_runs = (0, 0, None, None, None, None, None)
+        over_runs = (0, 0, 0, None, None, None, None, None)
         return [
-            jax.vmap(run, over_runs)(hp, s, theta0, mlp.init_stats(net), x, y, stream)
-            for run, hp, s in zip(runs, hyperparams, schedules, strict=True)
+            jax.vmap(run, over_runs)(hp, s, b, theta0, mlp.init_stats(net), x, y, stream)
+            for run, hp, s, b in zip(runs, hyperparams, schedules, sizes, strict=True)
         ]
 
     return jax.jit(kernel), checkpoint_steps
@@ -498,8 +625,11 @@ def _stacked(values: list[Mapping[str, float]]) -> dict[str, np.ndarray]:
 def train(config: TrainConfig) -> History:
     """Every run of `config`, from one shared initialization, in one compiled call."""
     data = config.data()
-    groups = _groups(config)
-    structure = tuple((g.optimizer, g.schedule, g.batch_size, len(g.members)) for g in groups)
+    sizes = config.batch_sizes
+    groups = _groups(config, sizes)
+    structure = tuple(
+        (g.optimizer, g.schedule, g.batch_size, g.grows, len(g.members)) for g in groups
+    )
     kernel, checkpoint_steps = _kernel(
         config.net.replace(init_scale=1.0), data.classes, len(data.y_train), config.steps, structure
     )
@@ -509,6 +639,7 @@ def train(config: TrainConfig) -> History:
     outputs = kernel(
         [_stacked([runs[i].hyperparams for i in g.members]) for g in groups],
         [_stacked([runs[i].schedule[1] for i in g.members]) if g.schedule else {} for g in groups],
+        [sizes[list(g.members)].astype(np.int32) for g in groups],
         init(np.int32(config.seed), np.float32(config.net.init_scale)),
         np.concatenate([data.x_train, data.x_val]),
         np.concatenate([data.y_train, data.y_val]),
@@ -518,14 +649,14 @@ def train(config: TrainConfig) -> History:
     merged = jax.tree.map(
         lambda *parts: np.concatenate([np.asarray(p) for p in parts])[order], *outputs
     )
-    batch = np.array([run.batch_size for run in runs])
+    samples_seen = np.concatenate([np.zeros((len(runs), 1), np.int64), sizes.cumsum(axis=1)], 1)
     train_loss, train_accuracy, val_loss, val_accuracy = merged["curves"]
     return History(
         train_loss=train_loss,
         train_accuracy=train_accuracy,
         val_loss=val_loss,
         val_accuracy=val_accuracy,
-        samples_seen=batch[:, None] * np.arange(config.steps + 1),
+        samples_seen=samples_seen,
         batch_loss=merged["batch_loss"],
         grad_norm=merged["grad_norm"],
         lr=merged["lr"],

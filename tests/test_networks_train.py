@@ -1,5 +1,8 @@
 """Training: accuracy reached, optax by hand, minibatch statistics, divergence, compile counts,
-and the link."""
+growing batches (Smith et al. 2018), and the link."""
+
+import math
+from fractions import Fraction
 
 import jax
 import numpy as np
@@ -17,8 +20,10 @@ from networks.train import (
     MAX_WORK,
     QUERY_KEYS,
     SNAPSHOT_FLOATS,
+    BatchGrowth,
     Run,
     TrainConfig,
+    batch_sizes,
     checkpoint_plan,
     decision_field,
     minibatch,
@@ -225,6 +230,160 @@ def test_decision_field_is_the_networks_probabilities_on_a_grid():
     )
 
 
+GROWTH = (5.0, 30)
+SGD = {"learning_rate": 0.2}
+GROWING = BASE.replace(
+    runs=(
+        Run("sgd", SGD, None, 4, GROWTH),
+        Run("sgd", SGD, None, 4),
+        Run("sgd", SGD, None, 4, (1.0, 7)),
+        Run("sgd", SGD, None, 4, (5.0, 99)),
+    ),
+    steps=99,
+)
+
+
+def growing_batch(t, b0=4, factor=5, every=30, n_train=N_TRAIN):
+    """min(B₀ γ^⌊t/k⌋, n_train), in integers."""
+    return min(b0 * factor ** (t // every), n_train)
+
+
+@pytest.mark.parametrize(
+    ("factor", "every", "b0"),
+    [
+        (5.0, 30, 4),
+        (1.4, 25, 25),
+        (1.15, 2, 20),
+        (2.0, 1, 1),
+        (10.0, 3, 7),
+        (1.0, 5, 9),
+        (1.5, 4, 3),
+    ],
+)
+def test_batch_sizes_follow_the_formula(factor, every, b0):
+    """B_t = min(⌊B₀ γ^⌊t/k⌋⌋, n_train), γ read as the decimal it is written as: exact
+    fractions, so 25 · 1.4² = 49 and 20 · 1.15 = 23 (both a hair below in float64)."""
+    steps, n_train = 60, 500
+    exact = Fraction(str(factor))
+    want = [min(math.floor(b0 * exact ** (t // every)), n_train) for t in range(steps)]
+    got = batch_sizes(Run("sgd", {}, None, b0, (factor, every)), steps, n_train)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(batch_sizes(Run("sgd", {}, None, b0), steps, n_train), b0)
+
+
+def test_a_growing_batch_counts_its_samples():
+    history = trained(GROWING)
+    want = [growing_batch(t) for t in range(GROWING.steps)]
+    assert want[29:32] == [4, 20, 20] and want[-1] == N_TRAIN
+    np.testing.assert_array_equal(history.batch_size[0], want)
+    np.testing.assert_array_equal(history.samples_seen[0], np.concatenate([[0], np.cumsum(want)]))
+    np.testing.assert_array_equal(history.samples_seen[1:], 4 * np.arange(100)[None].repeat(3, 0))
+    np.testing.assert_allclose(history.epochs[0, -1], sum(want) / N_TRAIN)
+    np.testing.assert_allclose(history.lr, 0.2)
+    assert history.diverged_at.tolist() == [-1] * 4
+
+
+def test_a_batch_that_never_grows_is_the_plain_run():
+    """γ = 1, or k ≥ steps: the plain run, exactly. A growing run before its first growth takes
+    the same points as the plain run (B₀ of its B_max, masked), so it follows it to rounding."""
+    history = trained(GROWING)
+    for name in ("train_loss", "val_loss", "batch_loss", "grad_norm", "snapshots"):
+        array = getattr(history, name)
+        np.testing.assert_array_equal(array[2], array[1])
+        np.testing.assert_array_equal(array[3], array[1])
+    np.testing.assert_allclose(history.snapshots[0, :31], history.snapshots[1, :31], atol=2e-6)
+    assert not np.allclose(history.snapshots[0, 40], history.snapshots[1, 40], atol=1e-3)
+
+
+def test_a_growing_batch_steps_on_the_mean_gradient_of_its_points():
+    """Step t takes the next B_t points of the sampling stream (the whole training set once B_t
+    = n_train) and steps on their mean gradient: θ_t − θ_{t+1} = η ∇L_{B_t}(θ_t) for SGD,
+    checked against the gradient computed here at θ_t, in every stage."""
+    history = trained(GROWING)
+    data = GROWING.data()
+    assert np.array_equal(history.checkpoint_steps, np.arange(GROWING.steps + 1))
+    stream = np.asarray(sample_stream(GROWING.seed, N_TRAIN, N_TRAIN, GROWING.steps))
+    sizes = [growing_batch(t) for t in range(GROWING.steps)]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+
+    @jax.jit
+    def loss_and_grad(theta, x, y):
+        return jax.value_and_grad(lambda th: mlp.loss_fn(NET, history.unravel(th), x, y))(theta)
+
+    for t in (0, 17, 29, 30, 44, 59, 60, 75, 89, 90, 98):
+        if sizes[t] == N_TRAIN:
+            points = np.arange(N_TRAIN)
+        else:
+            points = stream[offsets[t] : offsets[t] + sizes[t]]
+            assert len(points) == sizes[t]
+        theta = history.snapshots[0, t]
+        loss, grad = loss_and_grad(theta, data.x_train[points], data.y_train[points])
+        grad = np.asarray(grad, np.float64)
+        stepped = (theta.astype(np.float64) - history.snapshots[0, t + 1]) / 0.2
+        assert np.linalg.norm(stepped - grad) <= 2e-4 * np.linalg.norm(grad), t
+        np.testing.assert_allclose(history.batch_loss[0, t], loss, rtol=1e-5)
+        np.testing.assert_allclose(history.grad_norm[0, t], np.linalg.norm(grad), rtol=1e-5)
+
+
+def test_no_recompilation_when_the_growth_moves_within_its_largest_batch():
+    """γ, k and B₀ reach the kernel as the sequence B_t: moving them recompiles nothing while the
+    largest batch B_max (here the whole training set) stays."""
+    trained(GROWING)
+    runs = list(GROWING.runs)
+    runs[0] = Run("sgd", {"learning_rate": 0.05}, None, 3, (4.0, 20))
+    runs[2] = runs[2]._replace(batch_growth=(1.0, 50))
+    moved = GROWING.replace(runs=tuple(runs), seed=5, data_seed=2, noise=0.2)
+    assert moved.batch_sizes[0].max() == N_TRAIN
+    assert count_compilations(lambda: train(moved)) == 0
+
+
+SMITH_RATE, SMITH_BATCH, SMITH_FACTOR, SMITH_EVERY = 0.5, 4, 5.0, 150
+SMITH = TrainConfig(
+    "moons",
+    n=1000,
+    noise=0.2,
+    net=NetConfig(2, 32, "tanh", "xavier"),
+    runs=(
+        Run(
+            "sgd",
+            {"learning_rate": SMITH_RATE},
+            ("step", {"factor": 1 / SMITH_FACTOR, "every": float(SMITH_EVERY)}),
+            SMITH_BATCH,
+        ),
+        Run("sgd", {"learning_rate": SMITH_RATE}, None, SMITH_BATCH, (SMITH_FACTOR, SMITH_EVERY)),
+        Run("sgd", {"learning_rate": SMITH_RATE}, None, SMITH_BATCH),
+    ),
+    steps=2 * SMITH_EVERY,
+)
+
+
+def test_growing_the_batch_does_what_decaying_the_rate_does_in_fewer_steps():
+    """Smith, Kindermans, Ying & Le (2018) in small: SGD (η₀ = 0.5, B₀ = 4) on moons, once with
+    the rate divided by 5 after k = 150 steps, once with the batch multiplied by 5 instead.
+    Both divide the noise scale η N / B by 5 at the same epoch, so per epoch their validation
+    losses agree — the decaying run after its 300 steps, the growing one after 150 + 150/5 = 180
+    — while SGD at the constant rate stays above both (its noise keeps it from settling)."""
+    history = trained(SMITH)
+    decay, grow, constant = 0, 1, 2
+    samples = history.samples_seen
+    end = samples[decay, -1]
+    matched = int(np.searchsorted(samples[grow], end))
+    assert samples[grow, matched] == end == 300 * SMITH_BATCH
+    assert matched == SMITH_EVERY + SMITH_EVERY // 5
+    val = history.val_loss
+    assert abs(val[grow, matched] - val[decay, -1]) <= 0.01
+    assert val[constant, -1] - val[decay, -1] >= 0.03
+    # After the change, at every sample count both runs reach: the curves per epoch agree.
+    later = np.intersect1d(samples[grow, SMITH_EVERY + 1 : matched + 1], samples[decay])
+    assert len(later) == matched - SMITH_EVERY
+    gap = (
+        val[grow, np.searchsorted(samples[grow], later)]
+        - val[decay, np.searchsorted(samples[decay], later)]
+    )
+    assert np.mean(np.abs(gap)) <= 0.01 and np.max(np.abs(gap)) <= 0.03
+    assert history.diverged_at.tolist() == [-1, -1, -1]
+
+
 LINK = TrainConfig(
     "blobs",
     n=150,
@@ -240,6 +399,16 @@ LINK = TrainConfig(
 )
 
 
+GROWING_LINK = LINK.replace(
+    net=LINK.net.replace(norm="layer"),
+    runs=(
+        *LINK.runs,
+        Run("sgd", {}, ("step", {"factor": 0.2}), 4, (5.0, 60)),
+        ("sgd", {}, None, 8, (1.5, 7)),
+    ),
+)
+
+
 def test_link_round_trip_and_defaults():
     query = LINK.to_query()
     assert set(query) == QUERY_KEYS
@@ -248,6 +417,18 @@ def test_link_round_trip_and_defaults():
     assert TrainConfig.from_query({k: [v] for k, v in query.items()}) == LINK
     assert TrainConfig.from_query({}) == TrainConfig()
     assert hash(LINK) == hash(TrainConfig.from_query(query))
+    growing = GROWING_LINK.to_query()
+    assert growing["grow"] == "none,none,5x60,1.5x7"
+    assert TrainConfig.from_query(growing) == GROWING_LINK
+    assert GROWING_LINK.runs[3].batch_growth == BatchGrowth(1.5, 7)
+
+
+def test_links_from_before_batch_growth_still_work():
+    """A link without grow= (written before batch growth existed) grows no batch."""
+    query = {key: value for key, value in LINK.to_query().items() if key != "grow"}
+    config = TrainConfig.from_query(query)
+    assert config == LINK
+    assert all(run.batch_growth is None for run in config.runs)
 
 
 TRAINABLE = [key for key, spec in OPTIMIZERS.items() if not spec.uses_hessian]
@@ -276,7 +457,12 @@ def configs(draw):
             schedule_key = draw(st.sampled_from(list(SCHEDULES)))
             schedule = (schedule_key, draw(hyperparams(SCHEDULES[schedule_key].hyperparams)))
         batch = draw(st.integers(2 if norm == "batch" else 1, n_train))
-        runs.append(Run(key, draw(hyperparams(OPTIMIZERS[key].hyperparams)), schedule, batch))
+        growth = None
+        if norm != "batch" and draw(st.booleans()):
+            factor = draw(st.floats(1.0, 10.0, allow_subnormal=False))
+            growth = BatchGrowth(factor, draw(st.integers(1, MAX_STEPS)))
+        hp = draw(hyperparams(OPTIMIZERS[key].hyperparams))
+        runs.append(Run(key, hp, schedule, batch, growth))
     net = NetConfig(
         depth=draw(st.integers(0, mlp.MAX_DEPTH)),
         width=draw(st.integers(1, mlp.MAX_WIDTH)),
@@ -296,7 +482,9 @@ def configs(draw):
         1,
         draw(st.integers(0, 2**31 - 1)),
     )
-    most = min(MAX_STEPS, MAX_WORK // config.work)
+    # A growing batch costs up to the whole training set per step.
+    widest = tuple(r._replace(batch_size=n_train, batch_growth=None) for r in config.runs)
+    most = min(MAX_STEPS, MAX_WORK // config.replace(runs=widest).work)
     return config.replace(steps=draw(st.integers(1, most)))
 
 
@@ -332,6 +520,16 @@ ONE_RUN = LINK.replace(runs=LINK.runs[:1]).to_query()
         ({"batch": "1000"}, "batch size"),
         ({"batch": "1", "norm": "batch"}, "at least 2"),
         ({"steps": str(MAX_STEPS + 1)}, "number of steps"),
+        ({"grow": "5"}, "grow= lists none or γxk"),
+        ({"grow": "x100"}, "grow= lists none or γxk"),
+        ({"grow": "fivex100"}, "growth factor γ must be a number"),
+        ({"grow": "infx100"}, "growth factor γ must be a finite number"),
+        ({"grow": "20x100"}, r"γ must be in \[1, 10\], not 20"),
+        ({"grow": "0.5x100"}, r"γ must be in \[1, 10\], not 0.5"),
+        ({"grow": "5x0"}, "steps between batch growths"),
+        ({"grow": "5x2.5"}, "steps between batch growths"),
+        ({"grow": "5x10,none"}, "grow= lists 2 entries for 1"),
+        ({"grow": "5x10", "norm": "batch"}, "cannot use batch normalization"),
         ({"depth": "20", "width": "256", "steps": "5000"}, "too long for a live picture"),
         ({"seed": "-1"}, "seed"),
     ],
