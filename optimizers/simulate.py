@@ -10,9 +10,12 @@ A run diverges at step k when x_k or f(x_k) is not finite, or x_k lies more than
 `DIVERGENCE_SPANS` domain widths from the domain's centre; from then on the path stays frozen at
 x_{k−1}, so no NaN or Inf ever leaves the engine.
 
-Kernels are compiled once per structure (landscape, optimizer keys, schedule key, steps) and
-cached in a bounded LRU; hyperparameters, schedule parameters, starts, clipping, noise and seed
-are traced arrays, so moving a slider never recompiles.
+Kernels are compiled once per structure (landscape, optimizer keys, schedule key, and the
+number of steps rounded up to a bucket, `padded_size`) and cached in a bounded LRU;
+hyperparameters, schedule parameters, starts, clipping, noise, seed and the number of steps
+itself are traced arrays, so moving a slider never recompiles (the steps slider only within a
+bucket: at most 1 in 8 steps is wasted). A run stops moving after its last step; the noise ξ_t of
+step t is drawn from the seed and t alone, so it does not depend on the run's length.
 """
 
 import functools
@@ -27,7 +30,16 @@ from optimizers.catalog import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig, finite_float
 from optimizers.schedules import CATALOG as SCHEDULES
 
-__all__ = ["Endpoints", "RunConfig", "SweepResult", "Trajectory", "endpoints", "simulate", "sweep"]
+__all__ = [
+    "Endpoints",
+    "RunConfig",
+    "SweepResult",
+    "Trajectory",
+    "endpoints",
+    "padded_size",
+    "simulate",
+    "sweep",
+]
 
 DIVERGENCE_SPANS = 10.0
 KERNEL_CACHE_SIZE = 64
@@ -72,7 +84,8 @@ class SweepResult:
 
 
 def _inputs(config: RunConfig) -> dict:
-    """The traced inputs of a kernel, as float32/int32 NumPy arrays."""
+    """The traced inputs of a kernel, as float32/int32 NumPy arrays (the steps are the
+    structure's `_structure`, and `n_steps` says how many of them run)."""
     schedule_hp = config.schedule[1] if config.schedule else {}
     return {
         "hyperparams": tuple(
@@ -83,13 +96,14 @@ def _inputs(config: RunConfig) -> dict:
         "clip": np.float32(np.inf if config.clip_norm is None else config.clip_norm),
         "noise": np.float32(config.gradient_noise) * np.asarray(config.noisy, dtype=np.float32),
         "seed": np.int32(config.seed),
+        "n_steps": np.int32(config.steps),
     }
 
 
 def _structure(config: RunConfig) -> tuple:
     schedule_key = config.schedule[0] if config.schedule else None
     keys = tuple(key for key, _ in config.optimizers)
-    return landscapes.lookup(config.landscape), keys, schedule_key, config.steps
+    return landscapes.lookup(config.landscape), keys, schedule_key, padded_size(config.steps)
 
 
 def _divergence_bound(land) -> tuple[jax.Array, float]:
@@ -108,16 +122,17 @@ def _run(land, optimizer_key, schedule_key, steps, record):
     def clipped(gradient, clip):
         return gradient * jnp.minimum(1.0, clip / jnp.linalg.norm(gradient))
 
-    def run(hp, schedule_hp, start, clip, noise, key):
+    def run(hp, schedule_hp, start, clip, noise, key, n_steps):
         optimizer = spec.build(**hp)
         multiplier = SCHEDULES[schedule_key].build(**schedule_hp) if schedule_key else None
         loss0, grad0 = value_and_grad(start)
-        xis = jax.random.normal(key, (steps, 2))
+        ts = jnp.arange(steps, dtype=jnp.int32)
+        xis = jax.vmap(lambda t: jax.random.normal(jax.random.fold_in(key, t), (2,)))(ts)
 
         def step(carry, inputs):
             t, xi = inputs
             x, state, loss, grad, diverged_at, best = carry
-            alive = diverged_at < 0
+            alive = (diverged_at < 0) & (t < n_steps)
             extra = {"hessian": hessian(x)} if spec.uses_hessian else {}
             update, new_state = optimizer.update(
                 clipped(grad + noise * xi, clip), state, x, **extra
@@ -142,7 +157,7 @@ def _run(land, optimizer_key, schedule_key, steps, record):
             return carry, (carry[0] if record else None)
 
         init = (start, optimizer.init(start), loss0, grad0, jnp.int32(-1), loss0)
-        carry, points = jax.lax.scan(step, init, (jnp.arange(steps, dtype=jnp.int32), xis))
+        carry, points = jax.lax.scan(step, init, (ts, xis))
         final_point, _, final_loss, _, diverged_at, best_loss = carry
         if not record:
             return final_point, final_loss, best_loss, diverged_at
@@ -165,13 +180,15 @@ def _trajectory_kernel(land, optimizer_keys, schedule_key, steps, record=True):
     runs = [_run(land, key, schedule_key, steps, record) for key in optimizer_keys]
     t = jnp.arange(steps, dtype=jnp.int32)
 
-    def kernel(hyperparams, schedule, starts, clip, noise, seed):
+    def kernel(hyperparams, schedule, starts, clip, noise, seed, n_steps):
         key = jax.random.key(seed)
         start_keys = jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.arange(starts.shape[0]))
         per_optimizer = []
         for i, (run, hp) in enumerate(zip(runs, hyperparams, strict=True)):
-            over_starts = jax.vmap(run, in_axes=(None, None, 0, None, None, 0))
-            per_optimizer.append(over_starts(hp, schedule, starts, clip, noise[i], start_keys))
+            over_starts = jax.vmap(run, in_axes=(None, None, 0, None, None, 0, None))
+            per_optimizer.append(
+                over_starts(hp, schedule, starts, clip, noise[i], start_keys, n_steps)
+            )
         multiplier = (
             jax.vmap(SCHEDULES[schedule_key].build(**schedule))(t)
             if schedule_key
@@ -189,7 +206,16 @@ def simulate(config: RunConfig) -> Trajectory:
     inputs = _inputs(config)
     outputs = _trajectory_kernel(*_structure(config))(**inputs)
     points, loss, grads, applied, updates, diverged_at, lr = (np.asarray(a) for a in outputs)
-    return Trajectory(points, loss, grads, applied, updates, lr, diverged_at)
+    t = config.steps
+    return Trajectory(
+        points[:, :, : t + 1],
+        loss[:, :, : t + 1],
+        grads[:, :, :t],
+        applied[:, :, :t],
+        updates[:, :, :t],
+        lr[:, :t],
+        diverged_at,
+    )
 
 
 def endpoints(config: RunConfig) -> Endpoints:
@@ -206,16 +232,16 @@ def endpoints(config: RunConfig) -> Endpoints:
 def _sweep_kernel(land, optimizer_key, schedule_key, steps):
     run = _run(land, optimizer_key, schedule_key, steps, record=False)
 
-    def kernel(hyperparams, schedule, start, clip, noise, seed):
+    def kernel(hyperparams, schedule, start, clip, noise, seed, n_steps):
         key = jax.random.fold_in(jax.random.key(seed), 0)
-        return jax.vmap(run, in_axes=(0, None, None, None, None, None))(
-            hyperparams, schedule, start, clip, noise, key
+        return jax.vmap(run, in_axes=(0, None, None, None, None, None, None))(
+            hyperparams, schedule, start, clip, noise, key, n_steps
         )
 
     return jax.jit(kernel)
 
 
-def _padded_size(n: int) -> int:
+def padded_size(n: int) -> int:
     """N rounded up to a multiple of 2^(⌊log₂ N⌋ − 3), at least 16: similar N share a kernel and
     the padding wastes at most an eighth of the work."""
     granularity = max(16, 1 << max(0, n.bit_length() - 4))
@@ -242,7 +268,7 @@ def sweep(config: RunConfig, values: dict[str, np.ndarray]) -> SweepResult:
     for name, array in arrays.items():
         if not np.all(np.isfinite(array)):
             raise ValueError(f"Every value of {name} must be finite.")
-    size = _padded_size(n)
+    size = padded_size(n)
     hyperparams = {
         name: np.resize(arrays.get(name, np.array([finite_float(v, name)])), size).astype(
             np.float32
@@ -258,6 +284,7 @@ def sweep(config: RunConfig, values: dict[str, np.ndarray]) -> SweepResult:
         inputs["clip"],
         inputs["noise"][0],
         inputs["seed"],
+        inputs["n_steps"],
     )
     return SweepResult(
         final_loss=np.asarray(final)[:n],

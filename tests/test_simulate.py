@@ -12,7 +12,14 @@ import landscapes
 from optimizers import CATALOG
 from optimizers.compilations import count_compilations
 from optimizers.schedules import CATALOG as SCHEDULES
-from optimizers.simulate import DIVERGENCE_SPANS, RunConfig, endpoints, simulate, sweep
+from optimizers.simulate import (
+    DIVERGENCE_SPANS,
+    RunConfig,
+    endpoints,
+    padded_size,
+    simulate,
+    sweep,
+)
 
 
 def test_shapes_and_start_point():
@@ -221,3 +228,20 @@ def test_endpoints_are_the_last_points_of_simulate():
     np.testing.assert_allclose(ends.points, run.points[:, :, -1], rtol=1e-6)
     np.testing.assert_allclose(ends.loss, run.loss[:, :, -1], rtol=1e-5, atol=1e-7)
     np.testing.assert_array_equal(ends.diverged_at, run.diverged_at)
+
+
+def test_the_steps_slider_recompiles_only_when_it_leaves_its_bucket():
+    config = RunConfig("ravine", (("sgd", {}), ("adam", {})), steps=1000, noise_std=0.5)
+    simulate(config)
+    changes = [config.replace(steps=s) for s in (1001, 999, 990, 1024)]
+    assert count_compilations(lambda: [simulate(c) for c in changes]) == 0
+    assert padded_size(1000) == padded_size(1024) == 1024
+
+
+def test_a_longer_run_starts_with_the_same_steps_and_noise():
+    short = RunConfig("ravine", (("sgd", {}),), steps=20, noise_std=0.7, seed=3)
+    long = short.replace(steps=300)
+    a, b = simulate(short), simulate(long)
+    np.testing.assert_array_equal(a.points[0, 0], b.points[0, 0, :21])
+    np.testing.assert_array_equal(a.applied_grads[0, 0], b.applied_grads[0, 0, :20])
+    assert a.points.shape[2] == 21 and a.lr.shape[1] == 20

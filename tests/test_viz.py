@@ -232,3 +232,16 @@ def test_basins_legend_matches_the_colour_of_each_kind_of_start():
     for (i, j), label in np.ndenumerate(labels):
         assert drawn(heatmap.z[i][j]) == legend[names[label]], names[label]
     assert legend["diverged"] != legend["no known minimum"]
+
+
+def test_a_path_on_top_of_another_is_told_apart_but_paths_that_only_meet_are_not():
+    from ui.race_figures import runs_on_top
+
+    t = np.linspace(0, 1, 50)[:, None]
+    straight = np.hstack([t, 0 * t])[None]
+    curved = np.hstack([t, 0.5 * np.sin(np.pi * t)])[None]
+    assert runs_on_top(straight + 1e-4, straight, 0.01)
+    assert not runs_on_top(curved, straight, 0.01)
+    settled = np.concatenate([straight, np.repeat(straight[:, -1:], 200, axis=1)], axis=1)
+    other = np.concatenate([curved, np.repeat(curved[:, -1:], 200, axis=1)], axis=1)
+    assert not runs_on_top(other, settled, 0.01), "meeting at the end is not running on top"

@@ -24,6 +24,7 @@ from viz import (
 
 GRID_RESOLUTION = 160
 SAME_PATH = 0.01
+SAME_SHARE = 0.8
 
 
 def landscape_grid(land: Landscape) -> Grid:
@@ -42,16 +43,24 @@ def legend_names(config: RunConfig) -> list[str]:
     return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
 
 
+def runs_on_top(path: np.ndarray, earlier: np.ndarray, tolerance: float) -> bool:
+    """Whether a path [start, step, 2] runs on an earlier one: within `tolerance` of it at
+    SAME_SHARE of the steps where either is still on its way (more than `tolerance` from its
+    end). Paths that converge to one point are not the same path."""
+    moving = (np.linalg.norm(path - path[:, -1:], axis=-1) > tolerance) | (
+        np.linalg.norm(earlier - earlier[:, -1:], axis=-1) > tolerance
+    )
+    close = np.linalg.norm(path - earlier, axis=-1) < tolerance
+    return bool(moving.any()) and float(close[moving].mean()) >= SAME_SHARE
+
+
 def line_styles(config: RunConfig, trajectory: Trajectory) -> list[dict]:
-    """Each optimizer's colour and dash: a path that runs on top of an earlier one's (within
-    SAME_PATH of the domain's width for most of its steps) is dashed, so both stay visible."""
+    """Each optimizer's colour and dash: a path that runs on top of an earlier one is dashed,
+    so both stay visible."""
     (x0, x1), _ = lookup(config.landscape).domain
-    points = trajectory.points
+    points, tolerance = trajectory.points, SAME_PATH * (x1 - x0)
     same = [
-        any(
-            np.nanmedian(np.linalg.norm(points[o] - points[e], axis=-1)) < SAME_PATH * (x1 - x0)
-            for e in range(o)
-        )
+        any(runs_on_top(points[o], points[e], tolerance) for e in range(o))
         for o in range(len(points))
     ]
     return optimizer_styles([key for key, _ in config.optimizers], same)
