@@ -9,11 +9,18 @@ import numpy as np
 import pytest
 
 from networks.mlp import NetConfig
-from networks.statistics import BINS, HISTOGRAM_RANGE, draw, statistics, symmetry
+from networks.statistics import (
+    BINS,
+    HISTOGRAM_INPUTS,
+    HISTOGRAM_RANGE,
+    draw,
+    statistics,
+    symmetry,
+)
 from optimizers.compilations import count_compilations
 
-# The page's 20 × 256 net on 256 inputs instead of 1024, so the suite stays fast.
-DEPTH, WIDTH, BATCH, CLASSES = 20, 256, 256, 10
+# The page's 20 × 256 net on 384 inputs instead of 1024, so the suite stays fast.
+DEPTH, WIDTH, BATCH, CLASSES = 20, 256, 384, 10
 SEEDS = (0, 1, 2)
 
 
@@ -72,7 +79,8 @@ def test_statistics_equal_a_float64_numpy_pass(activation, init):
     np.testing.assert_allclose(stats.second_moment, (flat**2).mean(axis=1), rtol=1e-3)
     np.testing.assert_allclose(stats.dead, np.all(outputs == 0, axis=1).mean(axis=1), atol=1e-9)
     lo, hi = HISTOGRAM_RANGE[activation]
-    expected = [np.histogram(np.clip(row, lo, hi), BINS, (lo, hi))[0] / row.size for row in flat]
+    shown = outputs[:, :HISTOGRAM_INPUTS].reshape(DEPTH, -1)
+    expected = [np.histogram(np.clip(row, lo, hi), BINS, (lo, hi))[0] / row.size for row in shown]
     np.testing.assert_allclose(stats.histogram, expected, atol=2e-3)
     np.testing.assert_allclose(stats.histogram.sum(axis=1), 1.0, rtol=1e-6)
     saturated = flat <= 0 if activation == "relu" else np.abs(flat) > 0.9
@@ -88,14 +96,14 @@ def test_statistics_equal_a_float64_numpy_pass(activation, init):
         # E[relu(z)²] = ½ Var z = ½ · fan_in · Var W · E[x²], with E[x²] = 1 and fan_in = WIDTH
         ("relu", "he", 0.5 * WIDTH * 2 / WIDTH),
         ("relu", "xavier", 0.5 * WIDTH * 2 / (WIDTH + WIDTH)),
-        # tanh(z) ≈ z for Var z = fan_in σ² ≪ 1
-        ("tanh", "normal", WIDTH * 0.01**2),
+        # tanh(z)² = z² − ⅔ z⁴ + …, so E[a²] = s − 2 s² + … for z ~ N(0, s), s = fan_in σ² ≪ 1
+        ("tanh", "normal", WIDTH * 0.01**2 - 2 * (WIDTH * 0.01**2) ** 2),
     ],
 )
 def test_first_layer_second_moment_follows_the_weight_variance(activation, init, first_layer):
     sigma = 0.01 if init == "normal" else 1.0
     assert averaged("second_moment", activation, init, sigma)[0] == pytest.approx(
-        first_layer, rel=0.05
+        first_layer, rel=0.03
     )
 
 
