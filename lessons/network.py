@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from lessons.record import Lesson, catalog
 from networks.mlp import NetConfig
-from networks.train import Run, TrainConfig
+from networks.train import BatchGrowth, Run, TrainConfig
 from optimizers.params import Params
 
 
@@ -51,6 +51,26 @@ LESSONS = (
             net=SMALL,
             runs=(_sgd(0.1, 8), _sgd(0.1, 64), _sgd(0.8, 64)),
             steps=800,
+        ),
+    ),
+    NetworkLesson(
+        key="grow_batch",
+        title="Grow the batch instead of decaying the rate",
+        look_for="Look at the validation loss against epochs. Dividing the rate by 5 after 150 "
+        "steps and multiplying the batch by 5 after 150 steps trace nearly the same curve, "
+        "both below the constant rate; the growing batch gets there in fewer steps (Smith et "
+        "al. 2018).",
+        config=TrainConfig(
+            dataset="moons",
+            n=1000,
+            noise=0.2,
+            net=SMALL,
+            runs=(
+                _sgd(0.5, 4, ("step", Params({"factor": 0.2, "every": 150.0}))),
+                Run("sgd", Params({"learning_rate": 0.5}), None, 4, BatchGrowth(5.0, 150)),
+                _sgd(0.5, 4),
+            ),
+            steps=300,
         ),
     ),
     NetworkLesson(

@@ -44,6 +44,18 @@ def test_batch_size_fewer_steps_not_fewer_epochs():
     assert epochs[1] > 2 * epochs[0], "at the unscaled rate it is slower per sample"
 
 
+def test_growing_the_batch_traces_the_decaying_rate_in_epochs_in_fewer_steps():
+    h = history("grow_batch")
+    decay, grow, constant = range(3)
+    seen = h.samples_seen[decay, -1]
+    at = int(np.argmax(h.samples_seen[grow] >= seen))
+    assert h.samples_seen[grow, at] == seen and at < h.train_loss.shape[1] - 1
+    assert abs(h.val_loss[grow, at] - h.val_loss[decay, -1]) < 0.01
+    common = np.interp(h.epochs[decay], h.epochs[grow, : at + 1], h.val_loss[grow, : at + 1])
+    assert np.abs(common - h.val_loss[decay]).mean() < 0.01
+    assert h.val_loss[constant, -1] > h.val_loss[decay, -1] + 0.03
+
+
 def test_a_rate_too_large_diverges_within_a_few_steps_and_stops_cleanly():
     h = history("rate_too_large")
     good, bouncing, exploding = range(3)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from networks import datasets
 from networks.mlp import ACTIVATIONS, INITIALIZERS, NORMS, NetConfig
-from networks.train import Run, TrainConfig
+from networks.train import BatchGrowth, Run, TrainConfig
 from ui import controls
 
 POINTS = (100, 200, 400, 800, 1000, 2000)
@@ -29,6 +29,9 @@ def load(config: TrainConfig) -> None:
         controls.load_optimizer(f"net.{i}.", (run.optimizer, run.hyperparams))
         controls.load_schedule(f"net.{i}.", run.schedule)
         ss[f"net.{i}.batch"] = run.batch_size
+        ss[f"net.{i}.grow"] = run.batch_growth is not None
+        if run.batch_growth is not None:
+            ss[f"net.{i}.factor"], ss[f"net.{i}.every"] = run.batch_growth
 
 
 def data_controls(container) -> dict:
@@ -87,4 +90,17 @@ def run_slot(container, i: int, n_train: int) -> Run:
     batch = container.select_slider(
         "batch size B", batch_options(n_train, ss[f"{prefix}batch"]), key=f"{prefix}batch"
     )
-    return Run(*settings, schedule, batch)
+    return Run(*settings, schedule, batch, growth_control(container, prefix))
+
+
+def growth_control(container, prefix: str) -> BatchGrowth | None:
+    """Grow the batch by γ every k steps (Smith et al. 2018), or not."""
+    ss.setdefault(f"{prefix}grow", False)
+    if not container.toggle("grow the batch", key=f"{prefix}grow"):
+        return None
+    ss.setdefault(f"{prefix}factor", 2.0)
+    ss.setdefault(f"{prefix}every", 100)
+    factors = sorted({1.5, 2.0, 3.0, 5.0, 10.0, float(ss[f"{prefix}factor"])})
+    factor = container.select_slider("by a factor γ", factors, key=f"{prefix}factor")
+    every = container.number_input("every k steps", 1, 5000, key=f"{prefix}every")
+    return BatchGrowth(factor, every)
