@@ -16,6 +16,8 @@ from optimizers.run_config import RunConfig
 from ui import controls, lab_sections
 from ui.binder import Binder
 from ui.cached import RANGE_RATES, background, range_test, run
+from ui.charts import plotly_chart
+from ui.export import chart_config
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
 from viz.lr_lab import linked_figure, lr_range_figure
@@ -98,7 +100,7 @@ minima = [p for p, _ in land.minima]
 figure, markers = linked_figure(
     grid, labels, points, loss, lr, diverged_at, minima, land.domain, names
 )
-linked_steps(figure, markers, configs[0].steps, key="lab_linked")
+linked_steps(figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab"))
 st.caption(
     "The dots mark where the runs end. Hover a path on the map or a point of the learning-rate "
     "or loss curve, drag the step slider or press Play: the dots on all three views follow."
@@ -124,9 +126,8 @@ st.caption(
 rates, final_loss, diverged = range_test(configs[0])
 gap = final_loss - grid.minimum
 title = f"{labels[0]}: final f − f* after {configs[0].steps} steps"
-st.plotly_chart(
+plotly_chart(
     lr_range_figure(
         rates, gap, diverged, regions(rates, gap, diverged), divergence_edge(rates, diverged), title
-    ),
-    config={"displayModeBar": False},
+    )
 )

@@ -12,7 +12,8 @@ from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig
 from ui import controls
 from ui.binder import Binder
-from ui.cached import chart, run
+from ui.cached import background, chart, run
+from ui.export import export_section
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.race_figures import legend_names, line_styles
 from ui.race_link import RaceLink
@@ -132,3 +133,4 @@ rules = [
 formula_rows(rules, [style["color"] for style in line_styles(config, trajectory)])
 inspector_section(config)
 basins_section(config, names, land)
+export_section(config, trajectory, background(config.landscape), names)

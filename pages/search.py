@@ -16,6 +16,7 @@ from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, MAX_ROUNDS, SearchConfig
 from ui import controls
 from ui.binder import Binder
+from ui.charts import plotly_chart
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, race, response_surface, rounds, trials
 from ui.search_sections import headline, sampling_section, zoom_to_selection
@@ -103,10 +104,7 @@ st.caption(
 found = response_surface(search)
 grid, grid_loss, random, random_loss = trials(search)
 st.markdown(headline(search, grid, grid_loss, random, random_loss))
-st.plotly_chart(
-    response_surface_figure(found, grid, grid_loss, random, random_loss),
-    config={"displayModeBar": False},
-)
+plotly_chart(response_surface_figure(found, grid, grid_loss, random, random_loss))
 st.caption(
     f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs in "
     "one vectorised sweep; grey: the run diverged. Squares: the grid search; circles: the random "
@@ -119,7 +117,7 @@ st.caption(
     f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh random "
     "draws); the band is the middle half of the seeds."
 )
-st.plotly_chart(best_after_n_figure(race(search)), config={"displayModeBar": False})
+plotly_chart(best_after_n_figure(race(search)))
 
 sampling_section()
 
@@ -136,8 +134,9 @@ buttons[0].button(
 buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
 found_rounds = rounds(search)
 st.markdown(f"**{len(found_rounds)} round(s) of {search.budget} trials.**")
-st.plotly_chart(
-    rounds_figure(found, found_rounds), key="hs.rounds_chart",
-    on_select=functools.partial(zoom_to_selection, search), selection_mode="box",
-    config={"displayModeBar": False},
-)  # fmt: skip
+plotly_chart(
+    rounds_figure(found, found_rounds),
+    key="hs.rounds_chart",
+    on_select=functools.partial(zoom_to_selection, search),
+    selection_mode="box",
+)

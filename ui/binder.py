@@ -15,6 +15,7 @@ import streamlit as st
 
 from lessons.record import Lesson
 from ui import lecture
+from ui.charts import image_format_choice
 from ui.navigation import run_through_app
 
 LESSON_KEY = "lesson"
@@ -133,6 +134,7 @@ class Binder:
             st.query_params.from_dict(query | ss.get(self._key("link_view"), {}))
         if not self.presenting:
             lecture.lecture_builder(st.sidebar, self.page, query)
+            image_format_choice(st.sidebar)
         return lesson
 
     def notes(self):

@@ -14,6 +14,7 @@ from optimizers.analysis import basins_grid
 from optimizers.run_config import RunConfig
 from optimizers.simulate import Trajectory, simulate, sweep
 from ui.charts import presenting
+from ui.export import chart_config
 from ui.lecture import PRESENT_FACTOR
 from ui.race_figures import curves_view, inspector_view, landscape_grid, race_view, surface_view
 from viz import Grid
@@ -25,9 +26,9 @@ RANGE_RATES = 300
 # The live-figures charts: each view's builder and Plotly config, cached as the JSON bytes the
 # component receives, encoded once per run.
 CHARTS = {
-    "race": (race_view, dict(displayModeBar=False)),
-    "curves": (curves_view, dict(displayModeBar=False)),
-    "surface": (surface_view, dict(displaylogo=False)),
+    "race": (race_view, chart_config("race")),
+    "curves": (curves_view, chart_config("curves")),
+    "surface": (surface_view, chart_config("surface")),
 }
 
 

@@ -9,11 +9,11 @@ import streamlit as st
 import landscapes
 from optimizers.analysis import lab_table
 from optimizers.schedules import CATALOG as SCHEDULES
+from ui.charts import plotly_chart
 from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
 SHARPER = 4.0  # minima whose curvatures differ by this factor are called sharp and flat
-PLOT_CONFIG = {"displayModeBar": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -123,7 +123,7 @@ def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) ->
         "nearest to, over its last steps (the ball a constant rate hovers in)."
     )
     figure = spread_figure(labels, distances, diverged_at, points.shape[1] - 1)
-    st.plotly_chart(figure, config=PLOT_CONFIG)
+    plotly_chart(figure)
 
 
 def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
@@ -142,4 +142,4 @@ def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray
     )
     raw[after] = applied[after] = np.nan
     clips = [c.clip_norm for c in configs]
-    st.plotly_chart(gradient_norm_figure(labels, raw, applied, clips), config=PLOT_CONFIG)
+    plotly_chart(gradient_norm_figure(labels, raw, applied, clips))

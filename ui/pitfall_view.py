@@ -7,6 +7,7 @@ import landscapes
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.pitfalls import WILSON_RUNS, PitfallConfig, online_runs, run_pitfall
 from ui.cached import background
+from ui.charts import plotly_chart
 from viz import optimizer_styles
 from viz.pitfalls import (
     hover_figure,
@@ -19,7 +20,6 @@ from viz.pitfalls import (
 )
 
 HOVER_STEPS = 40
-PLAIN = {"displayModeBar": False}
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs={PitfallConfig: repr})
@@ -48,7 +48,7 @@ def show_online(config: PitfallConfig, run) -> None:
         optimizer_styles(keys),
         log_steps=config.part != "reddi",
     )
-    st.plotly_chart(figure, config=PLAIN)
+    plotly_chart(figure)
 
 
 def show_wilson(config: PitfallConfig, run) -> None:
@@ -61,8 +61,8 @@ def show_wilson(config: PitfallConfig, run) -> None:
     if adaptive is not None:
         adaptive = np.array([adaptive[0], adaptive[1] + adaptive[2]])
     left, right = st.columns([3, 2])
-    left.plotly_chart(wilson_figure(run.plane, names, styles, min_norm, adaptive), config=PLAIN)
-    right.plotly_chart(test_error_figure(run.test_error, names, styles), config=PLAIN)
+    plotly_chart(wilson_figure(run.plane, names, styles, min_norm, adaptive), left)
+    plotly_chart(test_error_figure(run.test_error, names, styles), right)
 
 
 def show_swats(config: PitfallConfig, run) -> None:
@@ -88,9 +88,9 @@ def show_swats(config: PitfallConfig, run) -> None:
         minima,
         marks,
     )
-    st.plotly_chart(figure, config=PLAIN)
+    plotly_chart(figure)
     floor = min([f for _, f in land.minima], default=0.0)
-    st.plotly_chart(swats_curves(run.loss, run.gamma, run.estimate, switch, floor), config=PLAIN)
+    plotly_chart(swats_curves(run.loss, run.gamma, run.estimate, switch, floor))
 
 
 def show_rates(config: PitfallConfig, run) -> None:
@@ -103,11 +103,9 @@ def show_rates(config: PitfallConfig, run) -> None:
     )
     st.markdown(f"**After {config.steps:,} steps:** {ends}.")
     minima = [p for p, _ in land.minima]
-    st.plotly_chart(rates_figure(run.rates, names, styles), config=PLAIN)
+    plotly_chart(rates_figure(run.rates, names, styles))
     paths = list(run.points)
-    st.plotly_chart(
-        paths_map(background(land.key), paths, names, styles, land.domain, minima), config=PLAIN
-    )
+    plotly_chart(paths_map(background(land.key), paths, names, styles, land.domain, minima))
 
 
 def show_hover(config: PitfallConfig, run) -> None:
@@ -116,7 +114,7 @@ def show_hover(config: PitfallConfig, run) -> None:
         f"**The last {HOVER_STEPS} steps:** |x| between {tail.min():.2g} and {tail.max():.2g}; "
         f"x changes sign {int(np.sum(np.diff(np.sign(run.x[-HOVER_STEPS:])) != 0))} times."
     )
-    st.plotly_chart(hover_figure(run.x, HOVER_STEPS), config=PLAIN)
+    plotly_chart(hover_figure(run.x, HOVER_STEPS))
 
 
 SHOW = {

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.cached import basins, inspector
+from ui.charts import plotly_chart
 from viz import basins_figure, colour
 
 BASIN_RESOLUTION = 60
@@ -36,7 +37,7 @@ def inspector_section(config) -> None:
     k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
     figure, rows = inspector(config, k)
     look, table = st.columns([3, 2])
-    look.plotly_chart(figure, config={"displayModeBar": False})
+    plotly_chart(figure, look)
     table.dataframe(rows, hide_index=True)
 
 
@@ -54,6 +55,4 @@ def basins_section(config, names: list[str], land) -> None:
         f"{names[slot]} from {BASIN_RESOLUTION} × {BASIN_RESOLUTION} starts, {config.steps} steps"
     )
     minima = [p for p, _ in land.minima]
-    st.plotly_chart(
-        basins_figure(xs, ys, labels, minima, land.domain, title), config={"displayModeBar": False}
-    )
+    plotly_chart(basins_figure(xs, ys, labels, minima, land.domain, title))

@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
+from ui.charts import plotly_chart
 from viz.search import number, power, sampling_figure, symbol
 
 SAMPLING_DRAWS = 2000
@@ -36,7 +37,7 @@ def sampling_section() -> None:
         rate: dict(tickvals=list(range(-4, 1)), ticktext=[power(e) for e in range(-4, 1)]),
         decay: dict(tickvals=[-1, -2, -3], ticktext=["0.9", "0.99", "0.999"], autorange="reversed"),
     }
-    st.plotly_chart(sampling_figure(samples, ticks), config={"displayModeBar": False})
+    plotly_chart(sampling_figure(samples, ticks))
 
 
 def zoom_to_selection(search: SearchConfig) -> None:

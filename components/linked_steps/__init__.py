@@ -31,12 +31,15 @@ def linked_steps(
     steps: int,
     start_step: int | None = None,
     key: str | None = None,
+    config: dict | None = None,
 ) -> None:
     """Draw `figure`; markers = [{"trace": index, "x": [...], "y": [...]}] give each marker
     trace's position at every step 0…steps (a shorter list stays at its last position). The
-    markers start at `start_step`, by default the last step: where the runs end."""
+    markers start at `start_step`, by default the last step: where the runs end. `config` is
+    the Plotly config (`ui.export.chart_config` for the download buttons)."""
     _component(
         figure=figure.to_json(),
+        config=config,
         markers=markers,
         steps=int(steps),
         start_step=int(steps if start_step is None else start_step),
