@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from ui.warm_up import warm_up
+
 st.set_page_config(page_title="OptiScape", page_icon="⛰️", layout="wide")
+warm_up()
 
 # st.navigation makes Streamlit ignore the pages/ directory's auto-discovery: the sidebar
 # shows exactly the pages listed here.
