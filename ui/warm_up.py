@@ -53,4 +53,5 @@ def warm_up() -> None:
     """Once per process: the compilation cache, and the default pictures in the background."""
     if _started.acquire(blocking=False):
         enable_compilation_cache()
-        threading.Thread(target=_default_pictures, name="warm-up", daemon=True).start()
+        # Not a daemon: a process that ends while XLA compiles would abort.
+        threading.Thread(target=_default_pictures, name="warm-up").start()
