@@ -1,0 +1,37 @@
+"""The loss-landscape page in a real Chromium at a projector's 1280 × 720: every lesson opens
+without an error, its main chart starts in the first screen and uses the width, and a
+screenshot per lesson (artifacts/landscape_<key>.png) shows the slice, then the 3-D surface."""
+
+import pytest
+from conftest import screenshot, wait_for_app_idle
+from playwright.sync_api import Page
+
+from lessons.loss_landscape import CATALOG as LESSONS
+
+PROJECTOR = {"width": 1280, "height": 720}
+COLD_START = 300_000  # a first visit trains and slices (the 20-layer nets: ~20 s)
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_each_lesson_draws_its_slice_in_the_first_screen(page: Page, app_url: str, key: str):
+    page.set_viewport_size(PROJECTOR)
+    page.goto(f"{app_url}/loss_landscape?lesson={key}")
+    page.wait_for_selector(CHART, timeout=COLD_START)
+    wait_for_app_idle(page, timeout=COLD_START)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{CHART} .js-plotly-plot')]"
+        ".every(gd => gd._fullLayout !== undefined)",
+        timeout=60_000,
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+    info = page.locator('[data-testid="stAlert"]').first
+    assert LESSONS[key].title in info.inner_text()
+    column = info.bounding_box()  # the lesson's box spans the main column
+    chart = page.locator(CHART).first.bounding_box()
+    assert chart["y"] < PROJECTOR["height"] - 150, "the slice starts in the first screen"
+    assert chart["width"] >= 0.95 * column["width"], "and uses the width"
+    screenshot(page, f"landscape_{key}")
+    page.locator(CHART).nth(1).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, f"landscape_{key}_surface")

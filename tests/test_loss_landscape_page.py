@@ -1,0 +1,179 @@
+"""The loss-landscape page: each lesson's sentence on its own numbers, the page, its link."""
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from lessons.loss_landscape import CATALOG as LESSONS
+from networks.mlp import NetConfig
+from networks.train import Run, TrainConfig
+from ui.loss_landscape_view import LandscapeConfig, landscape
+from viz.loss_landscape import log_ticks
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "loss_landscape.py")
+
+
+@cache
+def result(key: str):
+    """The page's own cached computation (AppTest runs in this process and reuses it)."""
+    return landscape(LESSONS[key].config)
+
+
+def test_without_skips_more_strict_minima_and_twice_the_total_variation():
+    plain, residual = result("skips").pictures
+    assert plain.name == "without skips" and residual.name == "with skips"
+    assert plain.train.local_minima > residual.train.local_minima
+    assert plain.train.total_variation >= 2 * residual.train.total_variation
+    assert residual.train.local_minima <= 1, "one smooth bowl"
+
+
+def test_the_small_batch_basin_is_at_least_twice_as_wide():
+    landscape_ = result("sharp_flat")
+    small, large = landscape_.lines
+    assert np.all(landscape_.histories[0].val_accuracy[:, -1] >= 0.95), "both fit the spirals"
+    assert small.width >= 2 * large.width
+    # The 2-D slices at the same span: the region where L < 2 L(θ) is wider.
+    centre = LESSONS["sharp_flat"].config.n // 2
+    valley = [
+        int((p.grid.losses.train_loss < 2 * p.grid.losses.train_loss[centre, centre]).sum())
+        for p in landscape_.pictures
+    ]
+    assert valley[0] >= 2 * valley[1]
+
+
+def test_straight_segment_falls_without_barrier_and_the_path_bends_off_its_plane():
+    landscape_ = result("straight")
+    segment = landscape_.lines[0].segment
+    alpha, loss = segment.alpha, segment.losses.train_loss
+    inside = (alpha >= -1e-6) & (alpha <= 1 + 1e-6)
+    assert np.all(np.diff(loss[inside]) < 0), "falls at every point from θ₀ to θ"
+    assert loss[0] > loss[inside][0] and loss[-1] > loss[inside][-1], "rises beyond both ends"
+    path = landscape_.pictures[0].paths[0]
+    chord = path.coords[-1] - path.coords[0]
+    offsets = path.coords - path.coords[0]
+    bend = np.abs(chord[0] * offsets[:, 1] - chord[1] * offsets[:, 0]) / np.linalg.norm(chord)
+    assert bend.max() > 0.1 * np.linalg.norm(chord), "the path is not the straight segment"
+    assert path.off_plane[0] > 0.05, "θ₀ lies partly off the PCA plane"
+
+
+def test_three_optimizers_momentum_follows_sgd_and_adam_goes_nearly_twice_as_far():
+    landscape_ = result("three_optimizers")
+    history = landscape_.histories[0]
+    moves = history.final_params - history.snapshots[:, 0]
+    sgd, momentum, adam = np.linalg.norm(moves, axis=1)
+    cosine = moves[0] @ moves[1] / (sgd * momentum)
+    assert cosine > 0.95, "momentum ends in nearly the same direction as SGD"
+    assert 1.8 * max(sgd, momentum) <= adam <= 2.2 * min(sgd, momentum)
+    for path in landscape_.pictures[0].paths:
+        assert path.off_plane[1] > 0.5, f"{path.name}: first step mostly off the plane"
+    ends = [p.off_plane[-1] for p in landscape_.pictures[0].paths]
+    assert ends[0] < 1e-6 and ends[2] < 1e-6, "SGD's and Adam's ends span the plane"
+
+
+def test_log_ticks_one_label_per_decade_at_most():
+    values, labels = log_ticks(-3.2, 0.4)
+    assert labels == ["10⁻³", "10⁻²", "10⁻¹", "1"] and values == [-3.0, -2.0, -1.0, 0.0]
+    values, labels = log_ticks(-1.5, -0.6)  # less than a decade: 1-2-5 steps
+    assert labels == ["0.05", "0.1", "0.2"]
+    values, _ = log_ticks(-20.0, 1.0)
+    assert len(values) <= 6
+
+
+def open_page(query=None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_each_lesson_opens_with_its_sentence_and_charts(key):
+    result(key)
+    at = open_page({"lesson": key})
+    assert not at.exception
+    assert LESSONS[key].title in at.info[0].value
+    plane = LESSONS[key].config.view != "random"
+    assert len(at.get("plotly_chart")) == (4 if plane else 3)
+    assert any("off the plane" in w.value for w in at.warning) == plane
+    assert len(at.dataframe) == 2
+
+
+def test_a_link_round_trips_and_a_bad_one_shows_its_message_and_the_first_lesson():
+    result("straight")
+    at = open_page({"lesson": "straight"})
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["lesson"] == "straight"
+    settings_ = {k: v for k, v in link.items() if k != "lesson"}
+    assert LandscapeConfig.from_query(settings_) == LESSONS["straight"].config
+    again = open_page(link)
+    assert {k: again.query_params[k] for k in again.query_params} == link
+    result("skips")
+    bad = open_page({"data": "moons", "grid": "30"})
+    assert not bad.exception
+    assert "could not be read" in bad.warning[0].value and "odd" in bad.warning[0].value
+    assert LESSONS["skips"].title in bad.info[0].value
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"zoom": "2"}, "does not know: 'zoom'"),
+        ({"view": "hessian"}, "Unknown view"),
+        ({"alpha": "0.5,1.5"}, "must contain [0, 1]"),
+        ({"alpha": "1"}, "two numbers"),
+        ({"skips": "yes"}, "skips= is 0 or 1"),
+        ({"span": "nan"}, "finite"),
+        ({"view": "shared"}, "two or more runs"),
+    ],
+)
+def test_bad_links_are_refused_with_a_readable_message(query, message):
+    with pytest.raises(ValueError, match=None) as error:
+        LandscapeConfig.from_query(query)
+    assert message in str(error.value)
+
+
+OPTIMIZER_RUNS = st.sampled_from(
+    [
+        (Run("adam", {"learning_rate": 0.01}, None, 32),),
+        (Run("sgd", {"learning_rate": 0.3}, None, 8), Run("adam", {"learning_rate": 0.003})),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    runs=OPTIMIZER_RUNS,
+    dataset=st.sampled_from(["moons", "spirals", "circles"]),
+    depth=st.integers(1, 20),
+    residual=st.booleans(),
+    steps=st.integers(1, 2000),
+    view=st.sampled_from(["random", "pca", "shared"]),
+    span=st.floats(0.05, 5.0),
+    n=st.sampled_from([11, 21, 31, 41, 51]),
+    seed=st.integers(0, 2**30 - 1),
+    lo=st.floats(-2.0, 0.0),
+    hi=st.floats(1.0, 3.0),
+    skips=st.booleans(),
+)
+def test_any_config_round_trips_through_its_link(
+    runs, dataset, depth, residual, steps, view, span, n, seed, lo, hi, skips
+):
+    if view == "shared" and (len(runs) < 2 or skips):
+        skips, view = False, "random"
+    config = LandscapeConfig(
+        TrainConfig(
+            dataset, 200, net=NetConfig(depth, 16, residual=residual), runs=runs, steps=steps
+        ),
+        view=view,
+        span=span,
+        n=n,
+        seed=seed,
+        alpha=(lo, hi),
+        skips=skips,
+    )
+    assert LandscapeConfig.from_query(config.to_query()) == config
