@@ -16,6 +16,7 @@ page = st.navigation(
         st.Page("pages/search.py", title="Hyperparameter search", icon=":material/grid_on:"),
         st.Page("pages/adam_pitfalls.py", title="Adam's weaknesses", icon=":material/warning:"),
         st.Page("pages/network.py", title="Train a network", icon=":material/hub:"),
+        st.Page("pages/loss_landscape.py", title="Loss landscape", icon=":material/landscape:"),
     ]
 )
 page.run()

@@ -9,12 +9,16 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
 from lessons.learning_rate import CATALOG as LAB
+from lessons.loss_landscape import CATALOG as LANDSCAPE
+from lessons.network import CATALOG as NETWORK
 from lessons.race import CATALOG as RACE
 from lessons.search import CATALOG as SEARCH
+from networks.train import TrainConfig
 from optimizers.lab_config import LabConfig
 from optimizers.pitfalls import PitfallConfig
 from optimizers.search_config import SearchConfig
 from ui.lecture import PAGES, hidden_classes, parse_lecture, shipped
+from ui.loss_landscape_view import LandscapeConfig
 from ui.race_link import RaceLink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +27,8 @@ READERS = {
     "pages/learning_rate.py": (LAB, LabConfig.from_query),
     "pages/search.py": (SEARCH, SearchConfig.from_query),
     "pages/adam_pitfalls.py": (PITFALLS, PitfallConfig.from_query),
+    "pages/network.py": (NETWORK, TrainConfig.from_query),
+    "pages/loss_landscape.py": (LANDSCAPE, LandscapeConfig.from_query),
 }
 SLIDES = [(name, k, slide) for name, lec in shipped().items() for k, slide in enumerate(lec.slides)]
 

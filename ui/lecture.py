@@ -30,6 +30,7 @@ PAGES = {
     "search": "pages/search.py",
     "adam_pitfalls": "pages/adam_pitfalls.py",
     "network": "pages/network.py",
+    "loss_landscape": "pages/loss_landscape.py",
 }
 MINE = "mine"
 MINE_KEY = "lecture.mine"

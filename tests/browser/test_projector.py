@@ -13,6 +13,7 @@ from conftest import screenshot, wait_for_app_idle
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
 from lessons.learning_rate import CATALOG as LAB_LESSONS
+from lessons.loss_landscape import CATALOG as LANDSCAPE
 from lessons.network import CATALOG as NETWORK
 from lessons.race import CATALOG as RACE_PRESETS
 from lessons.search import CATALOG as SEARCH_PRESETS
@@ -24,6 +25,7 @@ PICTURES = (
     + [("search", "search", key) for key in SEARCH_PRESETS]
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
     + [("network", "network", key) for key in NETWORK]
+    + [("landscape", "loss_landscape", key) for key in LANDSCAPE]
 )
 MAIN_CHART = {
     "race": 'iframe[title="components.live_figures.live_figures"]',
@@ -31,6 +33,7 @@ MAIN_CHART = {
     "search": '[data-testid="stPlotlyChart"]',
     "pitfalls": '[data-testid="stPlotlyChart"]',
     "network": '[data-testid="stPlotlyChart"]',
+    "landscape": '[data-testid="stPlotlyChart"]',
 }
 
 # Run in the page and in each frame: what a document shows that is too wide or out of order.
