@@ -70,13 +70,13 @@ from optimizers.catalog import CATALOG as OPTIMIZERS
 from optimizers.params import Params
 from optimizers.run_config import (
     MAX_QUERY_VALUE_LENGTH,
-    _call,
-    _integer,
-    _last,
-    _parse_call,
-    _split_calls,
     checked_hyperparams,
     finite_float,
+    format_call,
+    last_value,
+    parse_call,
+    split_calls,
+    whole_number,
 )
 from optimizers.schedules import CATALOG as SCHEDULES
 
@@ -138,7 +138,7 @@ class TrainConfig:
 
     def __post_init__(self):
         spec = datasets.lookup(self.dataset)
-        n = _integer(self.n, "The number of points", datasets.MIN_POINTS, datasets.MAX_POINTS)
+        n = whole_number(self.n, "The number of points", datasets.MIN_POINTS, datasets.MAX_POINTS)
         noise = finite_float(self.noise, "The noise")
         if not 0 <= noise <= datasets.MAX_NOISE:
             raise ValueError(f"The noise must be in [0, {datasets.MAX_NOISE:g}], not {noise:g}.")
@@ -150,10 +150,10 @@ class TrainConfig:
         set_ = object.__setattr__
         set_(self, "n", n)
         set_(self, "noise", noise)
-        set_(self, "data_seed", _integer(self.data_seed, "The data seed", 0, 2**31 - 1))
+        set_(self, "data_seed", whole_number(self.data_seed, "The data seed", 0, 2**31 - 1))
         set_(self, "runs", tuple(_checked_run(run, n_train, self.net) for run in self.runs))
-        set_(self, "steps", _integer(self.steps, "The number of steps", 1, MAX_STEPS))
-        set_(self, "seed", _integer(self.seed, "The seed", 0, 2**31 - 1))
+        set_(self, "steps", whole_number(self.steps, "The number of steps", 1, MAX_STEPS))
+        set_(self, "seed", whole_number(self.seed, "The seed", 0, 2**31 - 1))
         if self.work > MAX_WORK:
             raise ValueError(
                 f"This training is too long for a live picture ({self.work / 1e9:.0f} billion "
@@ -203,9 +203,9 @@ class TrainConfig:
             "gain": repr(net.init_scale),
             "res": str(int(net.residual)),
             "norm": net.norm,
-            "opt": ",".join(_call(run.optimizer, run.hyperparams) for run in self.runs),
+            "opt": ",".join(format_call(run.optimizer, run.hyperparams) for run in self.runs),
             "sched": ",".join(
-                "none" if r.schedule is None else _call(*r.schedule) for r in self.runs
+                "none" if r.schedule is None else format_call(*r.schedule) for r in self.runs
             ),
             "batch": ",".join(str(run.batch_size) for run in self.runs),
             "grow": ",".join(_growth_text(run.batch_growth) for run in self.runs),
@@ -217,7 +217,7 @@ class TrainConfig:
     def from_query(cls, query: Mapping[str, object]) -> "TrainConfig":
         """The config a link describes, or a ValueError a user can read. Every key must be one of
         `QUERY_KEYS` (a page takes its own keys out first); absent keys take the defaults."""
-        text = {key: _last(value) for key, value in query.items()}
+        text = {key: last_value(value) for key, value in query.items()}
         unknown = sorted(set(text) - QUERY_KEYS)
         if unknown:
             raise ValueError(
@@ -229,8 +229,8 @@ class TrainConfig:
         default = cls()
         get = lambda key, value: text.get(key, str(value))  # noqa: E731
         net = NetConfig(
-            depth=_integer(get("depth", default.net.depth), "The depth", 0, mlp.MAX_DEPTH),
-            width=_integer(get("width", default.net.width), "The width", 1, mlp.MAX_WIDTH),
+            depth=whole_number(get("depth", default.net.depth), "The depth", 0, mlp.MAX_DEPTH),
+            width=whole_number(get("width", default.net.width), "The width", 1, mlp.MAX_WIDTH),
             activation=get("act", default.net.activation),
             init=get("init", default.net.init),
             residual=_flag(get("res", int(default.net.residual)), "res"),
@@ -238,7 +238,7 @@ class TrainConfig:
             init_scale=finite_float(get("gain", default.net.init_scale), "The initial scale"),
         )
         if "opt" in text:
-            calls = [_parse_call(item) for item in _split_calls(text["opt"])]
+            calls = [parse_call(item) for item in split_calls(text["opt"])]
         else:
             calls = [(run.optimizer, run.hyperparams) for run in default.runs]
         if not 1 <= len(calls) <= MAX_RUNS:
@@ -247,7 +247,7 @@ class TrainConfig:
         batches = _listed(text, "batch", len(calls), str(default.runs[0].batch_size))
         growths = [_parse_growth(g) for g in _listed(text, "grow", len(calls), "none")]
         runs = tuple(
-            Run(key, hp, None if s.strip() == "none" else _parse_call(s), b, g)
+            Run(key, hp, None if s.strip() == "none" else parse_call(s), b, g)
             for (key, hp), s, b, g in zip(calls, schedules, batches, growths, strict=True)
         )
         return cls(
@@ -293,7 +293,7 @@ def _listed(text: dict[str, str], key: str, count: int, default: str) -> list[st
     """The comma-separated entries of `key` (one per optimizer), or `default` for each."""
     if key not in text:
         return [default] * count
-    items = _split_calls(text[key])
+    items = split_calls(text[key])
     if len(items) != count:
         raise ValueError(f"{key}= lists {len(items)} entries for {count} optimizers.")
     return items
@@ -309,7 +309,7 @@ def _checked_growth(growth: object, net: NetConfig) -> BatchGrowth | None:
         raise ValueError(
             f"The batch growth factor γ must be in [1, {MAX_GROWTH:g}], not {factor:g}."
         )
-    every = _integer(growth[1], "The steps between batch growths k", 1, MAX_STEPS)
+    every = whole_number(growth[1], "The steps between batch growths k", 1, MAX_STEPS)
     if net.norm == "batch":
         raise ValueError(
             "A growing batch cannot use batch normalization: its statistics would count the "
@@ -353,7 +353,7 @@ def _checked_run(run: object, n_train: int, net: NetConfig) -> Run:
             schedule_key,
             checked_hyperparams(schedule_spec.name, schedule_spec.hyperparams, schedule_hp),
         )
-    batch = _integer(batch, "The batch size", 1, n_train)
+    batch = whole_number(batch, "The batch size", 1, n_train)
     if net.norm == "batch" and batch < 2:
         raise ValueError("Batch normalization needs a batch of at least 2 points.")
     growth = _checked_growth(growth, net)

@@ -74,7 +74,7 @@ def checked_hyperparams(
     return Params(values)
 
 
-def _integer(value: object, what: str, lo: int, hi: int) -> int:
+def whole_number(value: object, what: str, lo: int, hi: int) -> int:
     number = finite_float(value, what)
     if number != int(number) or not lo <= number <= hi:
         raise ValueError(f"{what} must be a whole number from {lo} to {hi}, not {value!r}.")
@@ -145,12 +145,12 @@ class RunConfig:
         set_(self, "noisy", noisy)
         set_(self, "optimizers", optimizers)
         set_(self, "starts", starts)
-        set_(self, "steps", _integer(self.steps, "The number of steps", 1, MAX_STEPS))
+        set_(self, "steps", whole_number(self.steps, "The number of steps", 1, MAX_STEPS))
         set_(self, "schedule", schedule)
         set_(self, "clip_norm", clip)
         set_(self, "noise_std", noise)
-        set_(self, "batch_size", _integer(self.batch_size, "The batch size", 1, MAX_BATCH_SIZE))
-        set_(self, "seed", _integer(self.seed, "The seed", 0, 2**31 - 1))
+        set_(self, "batch_size", whole_number(self.batch_size, "The batch size", 1, MAX_BATCH_SIZE))
+        set_(self, "seed", whole_number(self.seed, "The seed", 0, 2**31 - 1))
 
     @property
     def gradient_noise(self) -> float:
@@ -163,7 +163,7 @@ class RunConfig:
     def to_query(self) -> dict[str, str]:
         query = {
             "land": self.landscape,
-            "opt": ",".join(_call(key, hp) for key, hp in self.optimizers),
+            "opt": ",".join(format_call(key, hp) for key, hp in self.optimizers),
             "start": ";".join(f"{x!r},{y!r}" for x, y in self.starts),
             "steps": str(self.steps),
             "noise": repr(self.noise_std),
@@ -171,7 +171,7 @@ class RunConfig:
             "seed": str(self.seed),
         }
         if self.schedule is not None:
-            query["sched"] = _call(*self.schedule)
+            query["sched"] = format_call(*self.schedule)
         if self.clip_norm is not None:
             query["clip"] = repr(self.clip_norm)
         if not all(self.noisy):
@@ -181,7 +181,7 @@ class RunConfig:
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> "RunConfig":
         """The config a link describes, or a ValueError whose message a user can read."""
-        text = {key: _last(value) for key, value in query.items()}
+        text = {key: last_value(value) for key, value in query.items()}
         for key, value in text.items():
             if len(value) > MAX_QUERY_VALUE_LENGTH:
                 raise ValueError(f"The link's {key!r} is too long.")
@@ -190,11 +190,11 @@ class RunConfig:
         starts = ()
         if text.get("start"):
             starts = tuple(_pair(item) for item in text["start"].split(";"))
-        schedule = _parse_call(text["sched"]) if text.get("sched") else None
+        schedule = parse_call(text["sched"]) if text.get("sched") else None
         clip = text.get("clip") or None
         return cls(
             landscape=text["land"],
-            optimizers=tuple(_parse_call(item) for item in _split_calls(text["opt"])),
+            optimizers=tuple(parse_call(item) for item in split_calls(text["opt"])),
             starts=starts,
             steps=text.get("steps", "100"),
             schedule=schedule,
@@ -231,17 +231,17 @@ def _coordinate(value: object, what: str) -> float:
     return number
 
 
-def _call(key: str, hp: Mapping[str, float]) -> str:
+def format_call(key: str, hp: Mapping[str, float]) -> str:
     return f"{key}({','.join(f'{name}={value!r}' for name, value in hp.items())})"
 
 
-def _last(value: object) -> str:
+def last_value(value: object) -> str:
     if isinstance(value, list | tuple):
         value = value[-1] if value else ""
     return str(value)
 
 
-def _split_calls(text: str) -> list[str]:
+def split_calls(text: str) -> list[str]:
     """Split 'a(x=1,y=2),b()' at the commas outside parentheses."""
     parts, depth, current = [], 0, []
     for char in text:
@@ -255,7 +255,7 @@ def _split_calls(text: str) -> list[str]:
     return parts
 
 
-def _parse_call(text: str) -> Settings:
+def parse_call(text: str) -> Settings:
     match = _CALL.match(text)
     if not match:
         raise ValueError(f"Cannot read {text[:60]!r}: expected name(param=value,…).")

@@ -47,7 +47,7 @@ from networks.mlp import ACTIVATIONS, INITIALIZERS, MAX_DEPTH, NORMS, NetConfig
 from networks.train import MAX_RUNS, History, Run, TrainConfig, train
 from networks.train import QUERY_KEYS as TRAIN_KEYS
 from optimizers import CATALOG as OPTIMIZERS
-from optimizers.run_config import _integer, _last, finite_float, reject_unknown
+from optimizers.run_config import finite_float, last_value, reject_unknown, whole_number
 from ui import controls
 from ui.network_controls import batch_options, growth_control
 
@@ -89,7 +89,7 @@ class LandscapeConfig:
         span = finite_float(self.span, "The span")
         if not SPAN_RANGE[0] <= span <= SPAN_RANGE[1]:
             raise ValueError(f"The span must be in [{SPAN_RANGE[0]:g}, {SPAN_RANGE[1]:g}].")
-        n = _integer(self.n, "The grid size", *GRID_RANGE)
+        n = whole_number(self.n, "The grid size", *GRID_RANGE)
         if n % 2 == 0:
             raise ValueError(f"The grid size must be odd (so θ is a grid point), not {n}.")
         if not isinstance(self.alpha, tuple | list) or len(self.alpha) != 2:
@@ -107,7 +107,7 @@ class LandscapeConfig:
         set_ = object.__setattr__
         set_(self, "span", span)
         set_(self, "n", n)
-        set_(self, "seed", _integer(self.seed, "The direction seed", 0, 2**30 - 1))
+        set_(self, "seed", whole_number(self.seed, "The direction seed", 0, 2**30 - 1))
         set_(self, "alpha", (lo, hi))
         set_(self, "skips", bool(self.skips))
         if self.slice_work > MAX_SLICE_WORK:
@@ -145,7 +145,7 @@ class LandscapeConfig:
     def from_query(cls, query: Mapping[str, object]) -> "LandscapeConfig":
         """The config a link describes, or a ValueError a user can read."""
         reject_unknown(query, QUERY_KEYS)
-        text = {key: _last(value) for key, value in query.items()}
+        text = {key: last_value(value) for key, value in query.items()}
         default = cls()
         alpha = text.get("alpha", "{},{}".format(*default.alpha)).split(",")
         if len(alpha) != 2:
