@@ -17,6 +17,11 @@ page = st.navigation(
         st.Page("pages/adam_pitfalls.py", title="Adam's weaknesses", icon=":material/warning:"),
         st.Page("pages/network.py", title="Train a network", icon=":material/hub:"),
         st.Page("pages/loss_landscape.py", title="Loss landscape", icon=":material/landscape:"),
+        st.Page(
+            "pages/init_norm.py",
+            title="Initialization and normalization",
+            icon=":material/stacked_bar_chart:",
+        ),
     ]
 )
 page.run()

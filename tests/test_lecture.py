@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
+from lessons.init_norm import CATALOG as INIT_NORM
 from lessons.learning_rate import CATALOG as LAB
 from lessons.loss_landscape import CATALOG as LANDSCAPE
 from lessons.network import CATALOG as NETWORK
@@ -17,6 +18,7 @@ from networks.train import TrainConfig
 from optimizers.lab_config import LabConfig
 from optimizers.pitfalls import PitfallConfig
 from optimizers.search_config import SearchConfig
+from ui.init_norm_view import InitNormConfig
 from ui.lecture import PAGES, hidden_classes, parse_lecture, shipped
 from ui.loss_landscape_view import LandscapeConfig
 from ui.race_link import RaceLink
@@ -29,6 +31,7 @@ READERS = {
     "pages/adam_pitfalls.py": (PITFALLS, PitfallConfig.from_query),
     "pages/network.py": (NETWORK, TrainConfig.from_query),
     "pages/loss_landscape.py": (LANDSCAPE, LandscapeConfig.from_query),
+    "pages/init_norm.py": (INIT_NORM, InitNormConfig.from_query),
 }
 SLIDES = [(name, k, slide) for name, lec in shipped().items() for k, slide in enumerate(lec.slides)]
 

@@ -2,6 +2,7 @@
 divergence step, heads where the engine's points are, and a small enough payload."""
 
 import base64
+import itertools
 
 import numpy as np
 import plotly.graph_objects as go
@@ -225,7 +226,7 @@ def test_basins_legend_matches_the_colour_of_each_kind_of_start():
 
     def drawn(z: float) -> str:
         position = z / top
-        return next(c for (lo, c), (hi, _) in zip(scale, scale[1:]) if lo <= position < hi)
+        return next(c for (lo, c), (hi, _) in itertools.pairwise(scale) if lo <= position < hi)
 
     legend = {t.name: t.marker.color for t in figure.data if t.type == "scatter" and t.name}
     names = {0: "→ minimum (0, 0)", 1: "→ minimum (1, 1)", -1: "diverged", -2: "no known minimum"}

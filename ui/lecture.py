@@ -31,6 +31,7 @@ PAGES = {
     "adam_pitfalls": "pages/adam_pitfalls.py",
     "network": "pages/network.py",
     "loss_landscape": "pages/loss_landscape.py",
+    "init_norm": "pages/init_norm.py",
 }
 MINE = "mine"
 MINE_KEY = "lecture.mine"

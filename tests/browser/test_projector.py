@@ -12,6 +12,7 @@ import pytest
 from conftest import screenshot, wait_for_app_idle
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
+from lessons.init_norm import CATALOG as INIT_NORM
 from lessons.learning_rate import CATALOG as LAB_LESSONS
 from lessons.loss_landscape import CATALOG as LANDSCAPE
 from lessons.network import CATALOG as NETWORK
@@ -26,6 +27,7 @@ PICTURES = (
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
     + [("network", "network", key) for key in NETWORK]
     + [("landscape", "loss_landscape", key) for key in LANDSCAPE]
+    + [("init_norm", "init_norm", key) for key in INIT_NORM]
 )
 MAIN_CHART = {
     "race": 'iframe[title="components.live_figures.live_figures"]',
@@ -34,6 +36,7 @@ MAIN_CHART = {
     "pitfalls": '[data-testid="stPlotlyChart"]',
     "network": '[data-testid="stPlotlyChart"]',
     "landscape": '[data-testid="stPlotlyChart"]',
+    "init_norm": '[data-testid="stPlotlyChart"]',
 }
 
 # Run in the page and in each frame: what a document shows that is too wide or out of order.
