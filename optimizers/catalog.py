@@ -11,6 +11,7 @@ Kingma & Ba 2015 (Adam); Dozat 2016 (Nadam); Reddi et al. 2018 (AMSGrad);
 Loshchilov & Hutter 2019 (AdamW); Chen et al. 2023 (Lion); Dauphin et al. 2014 (saddle-free Newton).
 """
 
+import numpy as np
 import optax
 
 from optimizers import extra
@@ -285,3 +286,21 @@ OPTIMIZERS = (
 )
 
 CATALOG: dict[str, OptimizerSpec] = {spec.key: spec for spec in OPTIMIZERS}
+
+
+def filled_hyperparams(key: str, given) -> dict:
+    """Every hyperparameter of optimizer `key` as float32, defaults filled in, each finite.
+
+    Unlike `run_config.checked_hyperparams` this keeps no slider range: the exact constructions
+    of the papers use values outside them (Reddi et al.'s β₂ = 0.1).
+    """
+    if key not in CATALOG:
+        raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {', '.join(CATALOG)}.")
+    spec = CATALOG[key]
+    unknown = sorted(set(given) - set(spec.defaults()))
+    if unknown:
+        raise ValueError(f"{spec.name} has no hyperparameter {unknown[0]!r}.")
+    values = {**spec.defaults(), **given}
+    if not all(np.isfinite(v) for v in values.values()):
+        raise ValueError(f"Every hyperparameter of {spec.name} must be finite.")
+    return {name: np.float32(value) for name, value in values.items()}

@@ -29,7 +29,7 @@ import numpy as np
 import optax
 
 import landscapes
-from optimizers.catalog import CATALOG
+from optimizers.catalog import CATALOG, filled_hyperparams
 from optimizers.simulate import DIVERGENCE_SPANS
 
 __all__ = ["ACCUMULATORS", "AdamHover", "EffectiveRates", "adam_hover", "effective_rates"]
@@ -63,14 +63,7 @@ class AdamHover:
 def _hyperparams(key: str, hp: dict) -> dict:
     if key not in ACCUMULATORS:
         raise ValueError(f"Effective rates are read for {', '.join(ACCUMULATORS)}, not {key!r}.")
-    spec = CATALOG[key]
-    unknown = sorted(set(hp) - set(spec.defaults()))
-    if unknown:
-        raise ValueError(f"{spec.name} has no hyperparameter {unknown[0]!r}.")
-    values = {**spec.defaults(), **hp}
-    if not all(np.isfinite(v) for v in values.values()):
-        raise ValueError(f"Every hyperparameter of {spec.name} must be finite.")
-    return {name: np.float32(value) for name, value in values.items()}
+    return filled_hyperparams(key, hp)
 
 
 @functools.lru_cache(maxsize=16)

@@ -47,7 +47,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optimizers.catalog import CATALOG
+from optimizers.catalog import CATALOG, filled_hyperparams
 
 __all__ = [
     "ONLINE",
@@ -190,19 +190,7 @@ def _kernel(optimizer_keys: tuple[str, ...], recorded: int):
 
 def _hyperparams(optimizers) -> tuple[dict, ...]:
     """Each optimizer's full set of hyperparameters as float32, defaults filled in."""
-    out = []
-    for key, hp in optimizers:
-        if key not in CATALOG:
-            raise ValueError(f"Unknown optimizer {key!r}. Choose one of: {', '.join(CATALOG)}.")
-        spec = CATALOG[key]
-        unknown = sorted(set(hp) - set(spec.defaults()))
-        if unknown:
-            raise ValueError(f"{spec.name} has no hyperparameter {unknown[0]!r}.")
-        values = {**spec.defaults(), **hp}
-        if not all(np.isfinite(v) for v in values.values()):
-            raise ValueError(f"Every hyperparameter of {spec.name} must be finite.")
-        out.append({name: np.float32(value) for name, value in values.items()})
-    return tuple(out)
+    return tuple(filled_hyperparams(key, hp) for key, hp in optimizers)
 
 
 def run_online(
