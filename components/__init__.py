@@ -11,14 +11,16 @@ from pathlib import Path
 import plotly
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+SVG_BUTTON_JS = Path(__file__).with_name("svg_button.js")
 
 
 def serving_folder(index_html: Path) -> Path:
-    """A private folder holding `index_html` and plotly.min.js, refreshed when either changes."""
+    """A private folder holding `index_html`, plotly.min.js and the SVG button's script,
+    refreshed when any of them changes."""
     name = index_html.parent.name.replace("_", "-")
     folder = Path(tempfile.gettempdir()) / f"optiscape-{name}-{plotly.__version__}"
     folder.mkdir(exist_ok=True)
-    for source in (index_html, PLOTLY_JS):
+    for source in (index_html, PLOTLY_JS, SVG_BUTTON_JS):
         target = folder / source.name
         if not target.exists() or target.read_bytes() != source.read_bytes():
             partial = folder / f".{source.name}.partial"

@@ -21,6 +21,7 @@ step slider work from a file:// link, and the mode bar downloads the picture as 
 
 import html
 import json
+from pathlib import Path
 
 import numpy as np
 import plotly.io as pio
@@ -28,25 +29,10 @@ from plotly.offline import get_plotlyjs
 
 CSV_HEADER = ("step", "optimizer", "start", "x", "y", "f", "grad_norm", "lr")
 
-SVG_BUTTON_JS = """
-// A mode-bar button that downloads the chart as SVG, for a config that names the file in its
-// (non-Plotly) key "downloadSVG"; the standard camera button keeps toImageButtonOptions.
-function withSvgButton(config) {
-  const name = config && config.downloadSVG;
-  if (!name) return config;
-  const out = Object.assign({}, config);
-  delete out.downloadSVG;
-  out.modeBarButtonsToAdd = (out.modeBarButtonsToAdd || []).concat([{
-    name: "downloadSVG",
-    title: "Download plot as an SVG",
-    icon: Plotly.Icons.disk,
-    click: gd => Plotly.downloadImage(gd, {format: "svg", filename: name}),
-  }]);
-  return out;
-}
-""".strip()
-"""JavaScript shared with the components: `withSvgButton(config)` turns a config's
-"downloadSVG": filename into an extra mode-bar button (a JSON config cannot hold the function)."""
+SVG_BUTTON_JS = (Path(__file__).resolve().parents[1] / "components" / "svg_button.js").read_text()
+"""JavaScript shared with the components (components/svg_button.js): `withSvgButton(config)`
+turns a config's "downloadSVG": filename into an extra mode-bar button (a JSON config cannot hold
+the function)."""
 
 
 def _shortest(values: np.ndarray) -> list[str]:

@@ -134,10 +134,6 @@ def test_a_live_figures_chart_downloads_a_png(page: Page):
     assert name == "race.png" and png.startswith(b"\x89PNG")
 
 
-@pytest.mark.skipif(
-    "withSvgButton" not in COMPONENT.read_text(),
-    reason="components/live_figures/index.html does not pass its config through withSvgButton",
-)
 def test_a_live_figures_chart_downloads_an_svg(page: Page):
     chart = live_figures_page(page, figure_bytes(spiral_race(), **chart_config("race")))
     name, svg = click_download(page, chart, "Download plot as an SVG")
