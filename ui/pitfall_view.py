@@ -53,7 +53,7 @@ def show_online(config: PitfallConfig, run) -> None:
 
 def show_wilson(config: PitfallConfig, run) -> None:
     names = ["Gradient descent", *_names(WILSON_RUNS[1:])]
-    styles = optimizer_styles(list(WILSON_RUNS))
+    styles = optimizer_styles(list(WILSON_RUNS), [False, False, True])  # RMSProp ends on Adam
     wrong = ", ".join(f"{n}: {e:.0%}" for n, e in zip(names, run.test_error[:, -1], strict=True))
     st.markdown(f"**Fresh points predicted wrong after {config.steps:,} steps.** {wrong}.")
     min_norm = np.array([run.min_norm[0], run.min_norm[1] + run.min_norm[2]])
