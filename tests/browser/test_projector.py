@@ -1,4 +1,6 @@
-"""Every page, preset and lesson as a lecture hall sees it: 1280 × 720.
+"""Every preset and lesson of the race, Adam's weaknesses and the network page as a lecture hall
+sees it: 1280 × 720 (the lab, search, loss-landscape and init/norm pages check their lessons
+the same way in their own browser tests).
 
 For each picture, in the page (and in the custom components' same-origin frames): the main chart
 starts in the first screen; no KaTeX formula and no chart title is wider than its container;
@@ -12,31 +14,19 @@ import pytest
 from conftest import screenshot, wait_for_app_idle
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
-from lessons.init_norm import CATALOG as INIT_NORM
-from lessons.learning_rate import CATALOG as LAB_LESSONS
-from lessons.loss_landscape import CATALOG as LANDSCAPE
 from lessons.network import CATALOG as NETWORK
 from lessons.race import CATALOG as RACE_PRESETS
-from lessons.search import CATALOG as SEARCH_PRESETS
 
 PROJECTOR = {"width": 1280, "height": 720}
 PICTURES = (
     [("race", "", key) for key in RACE_PRESETS]
-    + [("lab", "learning_rate", key) for key in LAB_LESSONS]
-    + [("search", "search", key) for key in SEARCH_PRESETS]
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
     + [("network", "network", key) for key in NETWORK]
-    + [("landscape", "loss_landscape", key) for key in LANDSCAPE]
-    + [("init_norm", "init_norm", key) for key in INIT_NORM]
 )
 MAIN_CHART = {
     "race": 'iframe[title="components.live_figures.live_figures"]',
-    "lab": 'iframe[title="components.linked_steps.linked_steps"]',
-    "search": '[data-testid="stPlotlyChart"]',
     "pitfalls": '[data-testid="stPlotlyChart"]',
     "network": '[data-testid="stPlotlyChart"]',
-    "landscape": '[data-testid="stPlotlyChart"]',
-    "init_norm": '[data-testid="stPlotlyChart"]',
 }
 
 # Run in the page and in each frame: what a document shows that is too wide or out of order.
