@@ -105,7 +105,7 @@ def test_each_preset_reads_on_a_projector(projector: Page, app_url: str, key: st
 
 def test_zoom_in_samples_a_second_round(projector: Page, app_url: str):
     open_search(projector, app_url)
-    projector.get_by_role("button", name="Zoom in").click()
+    projector.locator(".st-key-hs-zoom_in").get_by_role("button").click()
     expect(projector.get_by_text("2 round(s) of 9 trials.")).to_be_visible(timeout=120_000)
     wait_for_app_idle(projector, timeout=120_000)
     rounds = projector.locator(CHART).nth(3)
