@@ -61,7 +61,8 @@ def test_changing_the_budget_changes_the_trials():
     at.select_slider(key="hs.n").set_value(16).run()
     assert not at.exception
     assert at.get("plotly_chart")[0].proto.spec != before
-    assert "4 values of η" in at.get("plotly_chart")[0].proto.spec
+    names = [t.get("name", "") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert any("4 values of η" in name for name in names)
 
 
 @pytest.mark.parametrize(
