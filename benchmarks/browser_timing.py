@@ -17,12 +17,7 @@ summed from the press to that end.
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,59 +25,15 @@ import numpy as np
 from tests.browser.app_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    REPO_ROOT,
-    SERVER_START_TIMEOUT,
     VIEWPORT,
-    free_port,
-    healthy,
-    stop,
 )
+from tests.browser.app_server import app_server as streamlit_server
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "VIEWPORT"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "VIEWPORT", "streamlit_server"]
 
 LOAD_TIMEOUT_MS = 120_000
 PRESS_TIMEOUT_MS = 30_000
 QUIET_MS = 400
-
-
-@contextlib.contextmanager
-def streamlit_server(script: str = "app.py") -> Iterator[tuple[str, int]]:
-    """`streamlit run <script>` (relative to the repository) headless on a free 127.0.0.1 port,
-    as tests/browser/app_server.py's `app_server()` runs app.py; yields (URL, pid); always
-    stopped after (its process group: SIGTERM, then SIGKILL)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    output = log.read().decode(errors="replace")
-                    raise RuntimeError(
-                        f"Streamlit server for {script} did not come up.\n"
-                        f"command: {' '.join(cmd)}\n--- server output ---\n{output}"
-                    )
-                time.sleep(0.1)
-            yield url, proc.pid
-        finally:
-            stop(proc)
 
 
 def check_browser() -> None:

@@ -58,14 +58,15 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def app_server() -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on a free local port; yields its URL and pid; always stopped
-    after. Raises RuntimeError with the command and the server's output if it does not answer
-    its health check within SERVER_START_TIMEOUT seconds."""
+def app_server(script: str = "app.py") -> Iterator[tuple[str, int]]:
+    """`streamlit run <script>` (app.py; relative to the repository) on a free local port;
+    yields its URL and pid; always stopped after. Raises RuntimeError with the command and the
+    server's output if it does not answer its health check within SERVER_START_TIMEOUT
+    seconds."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
