@@ -48,7 +48,7 @@ from networks.train import MAX_RUNS, History, Run, TrainConfig, train
 from networks.train import QUERY_KEYS as TRAIN_KEYS
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import finite_float, last_value, reject_unknown, whole_number
-from ui import controls
+from ui import controls, network_controls
 from ui.network_controls import batch_options, growth_control
 
 VIEWS = {
@@ -359,23 +359,9 @@ ss = st.session_state
 
 
 def load(config: LandscapeConfig) -> None:
-    train_, net = config.train, config.train.net
     ss["land.view"], ss["land.span"], ss["land.grid"] = config.view, config.span, config.n
     ss["land.dir"], ss["land.alpha"], ss["land.skips"] = config.seed, config.alpha, config.skips
-    ss["land.data"], ss["land.n"], ss["land.noise"] = train_.dataset, train_.n, train_.noise
-    ss["land.dseed"], ss["land.steps"] = train_.data_seed, train_.steps
-    ss["land.seed"] = train_.seed
-    ss["land.depth"], ss["land.width"], ss["land.act"] = net.depth, net.width, net.activation
-    ss["land.init"], ss["land.gain"] = net.init, net.init_scale
-    ss["land.res"], ss["land.norm"] = net.residual, net.norm
-    ss["land.runs"] = len(train_.runs)
-    for i, run in enumerate(train_.runs):
-        controls.load_optimizer(f"land.{i}.", (run.optimizer, run.hyperparams))
-        controls.load_schedule(f"land.{i}.", run.schedule)
-        ss[f"land.{i}.batch"] = run.batch_size
-        ss[f"land.{i}.grow"] = run.batch_growth is not None
-        if run.batch_growth is not None:
-            ss[f"land.{i}.factor"], ss[f"land.{i}.every"] = run.batch_growth
+    network_controls.load(config.train, prefix="land.")
 
 
 def _slice_controls(box) -> dict:

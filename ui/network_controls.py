@@ -17,21 +17,22 @@ MAX_PAGE_DEPTH = 12
 ss = st.session_state
 
 
-def load(config: TrainConfig) -> None:
-    net = config.net
-    ss["net.data"], ss["net.n"], ss["net.noise"] = config.dataset, config.n, config.noise
-    ss["net.dseed"], ss["net.steps"], ss["net.seed"] = config.data_seed, config.steps, config.seed
-    ss["net.depth"], ss["net.width"], ss["net.act"] = net.depth, net.width, net.activation
-    ss["net.init"], ss["net.gain"] = net.init, net.init_scale
-    ss["net.res"], ss["net.norm"] = net.residual, net.norm
-    ss["net.runs"] = len(config.runs)
+def load(config: TrainConfig, prefix: str = "net.") -> None:
+    """Set the data, network and run widgets (keys starting with `prefix`) from a config."""
+    net, p = config.net, prefix
+    ss[f"{p}data"], ss[f"{p}n"], ss[f"{p}noise"] = config.dataset, config.n, config.noise
+    ss[f"{p}dseed"], ss[f"{p}steps"], ss[f"{p}seed"] = config.data_seed, config.steps, config.seed
+    ss[f"{p}depth"], ss[f"{p}width"], ss[f"{p}act"] = net.depth, net.width, net.activation
+    ss[f"{p}init"], ss[f"{p}gain"] = net.init, net.init_scale
+    ss[f"{p}res"], ss[f"{p}norm"] = net.residual, net.norm
+    ss[f"{p}runs"] = len(config.runs)
     for i, run in enumerate(config.runs):
-        controls.load_optimizer(f"net.{i}.", (run.optimizer, run.hyperparams))
-        controls.load_schedule(f"net.{i}.", run.schedule)
-        ss[f"net.{i}.batch"] = run.batch_size
-        ss[f"net.{i}.grow"] = run.batch_growth is not None
+        controls.load_optimizer(f"{p}{i}.", (run.optimizer, run.hyperparams))
+        controls.load_schedule(f"{p}{i}.", run.schedule)
+        ss[f"{p}{i}.batch"] = run.batch_size
+        ss[f"{p}{i}.grow"] = run.batch_growth is not None
         if run.batch_growth is not None:
-            ss[f"net.{i}.factor"], ss[f"net.{i}.every"] = run.batch_growth
+            ss[f"{p}{i}.factor"], ss[f"{p}{i}.every"] = run.batch_growth
 
 
 def data_controls(container) -> dict:
