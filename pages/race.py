@@ -15,9 +15,14 @@ from ui.binder import Binder
 from ui.cached import background, chart, run
 from ui.export import export_section
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.race_figures import legend_names, line_styles
+from ui.race_figures import slot_names
 from ui.race_link import RaceLink
-from ui.race_sections import basins_section, formula_rows, inspector_section
+from ui.race_sections import (
+    basins_section,
+    divergence_warnings,
+    inspector_section,
+    update_rules,
+)
 
 MAX_SLOTS = 6
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
@@ -68,13 +73,13 @@ land = landscape_picker(
 
 sidebar.subheader("Optimizers")
 sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
-slots, noisy = [], []
+methods, slider_boxes, noisy = [], [], []
 for slot in range(ss["n_opt"]):
     ss.setdefault(f"{slot}.opt", list(OPTIMIZERS)[slot])
     box = sidebar.expander(f"{slot + 1} · {OPTIMIZERS[ss[f'{slot}.opt']].name}", expanded=slot == 0)
-    slots.append(controls.optimizer_slot(box, f"{slot}."))
+    methods.append(controls.method_picker(box, f"{slot}."))
+    slider_boxes.append(box.container())
     noisy.append(controls.noise_flag(box, f"{slot}."))
-
 sidebar.subheader("Learning-rate schedule")
 schedule = controls.schedule_control(sidebar, "", show_formula=True)
 sidebar.subheader("Gradient")
@@ -82,21 +87,8 @@ clip = controls.clip_control(sidebar, "")
 noise, seed = controls.noise_control(sidebar, "")
 batch = controls.batch_control(sidebar, "")
 sidebar.subheader("Run")
-sidebar.slider("steps", 1, 2000, key="steps")
-starts = controls.starts_control(sidebar, "", land, patterns=True)
+run_box = sidebar.container()
 sidebar.caption("Click the map to move the start.")
-
-link = binder.checked(
-    lambda: RaceLink(
-        RunConfig(land.key, tuple(slots), starts, ss["steps"], schedule, clip, noise, batch, seed,
-                  tuple(noisy)),
-        ss["view"] if ss.get("view") in VIEWS else "race", bool(ss.get("basins")),
-        ss["inspect"] if ss.get("inspector") else None, **controls.start_pattern(""),
-    )
-)  # fmt: skip
-config = link.config
-preset = binder.publish(link)
-names = legend_names(config)
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"### {land.name}")
@@ -104,33 +96,53 @@ formula.latex(land.latex)
 notes = binder.notes()
 (x0, x1), (y0, y1) = land.domain
 notes.caption(f"{land.lesson} Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}].")
-binder.show_lesson(preset, notes)
-if preset and preset.latex:
-    notes.latex(preset.latex)
+shown = binder.on_show()
+binder.show_lesson(shown, notes)
+if shown and shown.latex:
+    notes.latex(shown.latex)
+charts_box, rules_box, sections_box = st.container(), st.container(), st.container()
+names = slot_names([spec.key for spec in methods], noise, tuple(noisy))
+with rules_box:
+    update_rules(methods, names)
 
-trajectory = run(config)
-for name, diverged in zip(names, trajectory.diverged_at, strict=True):
-    if (diverged >= 0).any():
-        k = diverged[diverged >= 0].min()
-        st.warning(
-            f"{name} diverged at step {k} (its path stops at its ✕).", icon=":material/error:"
+
+@st.fragment
+def race(shown, schedule, clip, noise, seed, batch) -> None:
+    """The sliders a lecturer moves most (hyperparameters, steps, starts) and everything they
+    change: a move reruns only this, not the rest of the page and its sidebar."""
+    slots = tuple(
+        (spec.key, controls.hyperparam_sliders(box, f"{slot}.", spec))
+        for slot, (spec, box) in enumerate(zip(methods, slider_boxes, strict=True))
+    )
+    run_box.slider("steps", 1, 2000, key="steps")
+    starts = controls.starts_control(run_box, "", land, patterns=True)
+    link = binder.checked(
+        lambda: RaceLink(
+            RunConfig(land.key, slots, starts, ss["steps"], schedule, clip, noise, batch, seed,
+                      tuple(noisy)),
+            ss["view"] if ss.get("view") in VIEWS else "race", bool(ss.get("basins")),
+            ss["inspect"] if ss.get("inspector") else None, **controls.start_pattern(""),
         )
+    )  # fmt: skip
+    if binder.publish(link) is None and shown:
+        st.rerun()  # the lesson's words above no longer describe this picture
+    config = link.config
+    trajectory = run(config)
+    with charts_box:
+        divergence_warnings(names, trajectory)
+        st.radio(
+            "View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True,
+            label_visibility="collapsed",
+        )  # fmt: skip
+        live_figures(
+            [chart(ss["view"], config), chart("curves", config)],
+            key="race_charts",
+            on_click=start_from_click,
+        )
+    with sections_box:
+        inspector_section(config)
+        basins_section(config, names, land)
+        export_section(config, trajectory, background(config.landscape), names)
 
-st.radio(
-    "View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True,
-    label_visibility="collapsed",
-)  # fmt: skip
-live_figures(
-    [chart(ss["view"], config), chart("curves", config)],
-    key="race_charts",
-    on_click=start_from_click,
-)
 
-st.subheader("Update rules")
-rules = [
-    (name, OPTIMIZERS[key].latex) for (key, _), name in zip(config.optimizers, names, strict=True)
-]
-formula_rows(rules, [style["color"] for style in line_styles(config, trajectory)])
-inspector_section(config)
-basins_section(config, names, land)
-export_section(config, trajectory, background(config.landscape), names)
+race(shown, schedule, clip, noise, seed, batch)

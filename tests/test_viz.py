@@ -131,14 +131,16 @@ def test_curves_have_four_panels_with_log_loss_and_one_legend_entry_per_optimize
     config = PRESETS["zigzag"].config
     run = simulate(config)
     names = ["SGD", "Momentum", "AdaGrad", "Adam"]
-    figure = curves_figure(
-        names,
-        run.loss,
-        np.linalg.norm(run.points, axis=-1),
-        run.lr,
-        np.linalg.norm(run.grads, axis=-1),
-        run.diverged_at,
-        0.0,
+    figure = go.Figure(
+        curves_figure(
+            names,
+            run.loss,
+            np.linalg.norm(run.points, axis=-1),
+            run.lr,
+            np.linalg.norm(run.grads, axis=-1),
+            run.diverged_at,
+            0.0,
+        )
     )
     assert [t.name for t in figure.data if t.showlegend] == names
     assert figure.layout.yaxis.type == "log"
@@ -208,10 +210,12 @@ def test_linked_figure_lists_a_marker_per_run_and_view_with_every_step():
         [(0.0, 0.0)], landscapes.CATALOG["ravine"].domain,
     )  # fmt: skip
     assert len(markers) == 3 * len(labels)
-    head = markers[0]
-    assert figure.data[head["trace"]].mode == "markers"
-    np.testing.assert_allclose(head["x"], run.points[0, 0, :, 0], atol=1e-5)
-    assert len(markers[1]["x"]) == config.steps
+    head, rate = markers[0], markers[1]
+    checked = go.Figure(figure)  # the dict is a valid figure
+    assert checked.data[head["trace"]].mode == "markers"
+    np.testing.assert_allclose(decoded(figure["data"][head["line"]]["x"]), run.points[0, 0, :, 0],
+                               atol=1e-5)  # fmt: skip
+    assert len(decoded(figure["data"][rate["line"]]["y"])) == config.steps
 
 
 def test_basins_legend_matches_the_colour_of_each_kind_of_start():

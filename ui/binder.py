@@ -121,11 +121,15 @@ class Binder:
             st.error(f"These settings cannot run: {error}")
             st.stop()
 
+    def on_show(self) -> Lesson | None:
+        """The lesson last opened, if no control has moved away from it since."""
+        key = ss.get(self._key("lesson"))
+        return self.lessons.get(key) if key else None
+
     def publish(self, state) -> Lesson | None:
         """Write the state into the link; return the lesson on show, if the state is still
         its picture."""
-        key = ss.get(self._key("lesson"))
-        lesson = self.lessons.get(key) if key else None
+        lesson = self.on_show()
         if lesson and not self.same_picture(self.lesson_state(lesson), state):
             del ss[self._key("lesson")]
             lesson = None

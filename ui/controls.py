@@ -36,16 +36,27 @@ def load_optimizer(prefix: str, settings: Settings, noisy: bool = True) -> None:
 
 def optimizer_slot(container, prefix: str, default: str = "sgd") -> Settings:
     """A method picker and a slider for each of its hyperparameters (symbols, not keys)."""
+    spec = method_picker(container, prefix, default)
+    return spec.key, hyperparam_sliders(container, prefix, spec)
+
+
+def method_picker(container, prefix: str, default: str = "sgd"):
+    """The optimizer of a slot: its catalogue record."""
     ss.setdefault(f"{prefix}opt", default)
     container.selectbox(
         "Method", list(OPTIMIZERS), key=f"{prefix}opt", format_func=lambda k: OPTIMIZERS[k].name
     )
-    spec = OPTIMIZERS[ss[f"{prefix}opt"]]
-    values = {
-        h.name: param_slider(container, h, f"{prefix}hp.{spec.key}.{h.name}")
-        for h in spec.hyperparams
-    }
-    return spec.key, Params(values)
+    return OPTIMIZERS[ss[f"{prefix}opt"]]
+
+
+def hyperparam_sliders(container, prefix: str, spec) -> Params:
+    """A slider for each hyperparameter of the optimizer `spec`."""
+    return Params(
+        {
+            h.name: param_slider(container, h, f"{prefix}hp.{spec.key}.{h.name}")
+            for h in spec.hyperparams
+        }
+    )
 
 
 def noise_flag(container, prefix: str) -> bool:

@@ -35,11 +35,15 @@ def landscape_grid(land: Landscape) -> Grid:
 
 
 def legend_names(config: RunConfig) -> list[str]:
+    return slot_names([key for key, _ in config.optimizers], config.noise_std, config.noisy)
+
+
+def slot_names(keys: list[str], noise_std: float, noisy: tuple[bool, ...]) -> list[str]:
     """Each optimizer's name, "+ noise" where only some of them get the noise, numbered when a
     name repeats."""
-    names = [OPTIMIZERS[key].name for key, _ in config.optimizers]
-    if config.noise_std > 0 and not all(config.noisy):
-        names = [f"{n} + noise" if on else n for n, on in zip(names, config.noisy, strict=True)]
+    names = [OPTIMIZERS[key].name for key in keys]
+    if noise_std > 0 and not all(noisy):
+        names = [f"{n} + noise" if on else n for n, on in zip(names, noisy, strict=True)]
     return [f"{n} ({i + 1})" if names.count(n) > 1 else n for i, n in enumerate(names)]
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from ui.cached import basins, inspector
 from ui.charts import plotly_chart
 from viz import basins_figure, colour
+from viz.palette import optimizer_styles
 
 BASIN_RESOLUTION = 60
 ss = st.session_state
@@ -21,6 +22,25 @@ def formula_rows(rows: list[tuple[str, str]], colours: list[str] | None = None) 
             unsafe_allow_html=True,
         )
         formula.latex(latex)
+
+
+def update_rules(methods, names: list[str]) -> None:
+    """Each optimizer's update rule beside its colour and name."""
+    st.subheader("Update rules")
+    styles = optimizer_styles([spec.key for spec in methods])
+    formula_rows(
+        [(name, spec.latex) for spec, name in zip(methods, names, strict=True)],
+        [style["color"] for style in styles],
+    )
+
+
+def divergence_warnings(names: list[str], trajectory) -> None:
+    for name, diverged in zip(names, trajectory.diverged_at, strict=True):
+        if (diverged >= 0).any():
+            k = diverged[diverged >= 0].min()
+            st.warning(
+                f"{name} diverged at step {k} (its path stops at its ✕).", icon=":material/error:"
+            )
 
 
 @st.fragment

@@ -7,6 +7,10 @@ beside blue, no yellow, no black: black is the minimum's star). Runs without an 
 their own (the lab's lanes) take `COLOURS` in order.
 """
 
+import functools
+
+import plotly.io as pio
+
 COLOURS: tuple[str, ...] = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -94,3 +98,10 @@ def ramp(colours: tuple[str, ...], n: int) -> list[tuple[int, int, int]]:
 
 def rgb(triple: tuple[int, int, int]) -> str:
     return f"rgb({triple[0]},{triple[1]},{triple[2]})"
+
+
+@functools.cache
+def template_json() -> dict:
+    """The TEMPLATE as the dict plotly.js needs inside a figure dict (figures built as dicts skip
+    plotly.py, which would look the name up). Computed once: callers must not change it."""
+    return pio.templates[TEMPLATE].to_plotly_json()

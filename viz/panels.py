@@ -147,14 +147,14 @@ def curves_figure(
     loss_floor: float,
     styles: list[dict] | None = None,
     distance_to: str = "the nearest minimum",
-) -> go.Figure:
+) -> dict:
     """Four panels against the step: f − f* (log), the distance to the nearest known target
     (`distance_to`), the learning rate and ‖∇f‖ (log). With several starts each curve is the
     median over the starts. A diverged run's curves stop at its step, marked with a ✕ and
     "diverged at step k" on every panel.
 
-    Built as one dict and validated once: Plotly's make_subplots and per-panel updates cost
-    four times as much, on every slider change.
+    A plain figure dict, like the race's: plotly.py's validation cost more than the rest of a
+    slider change (the tests validate it with `go.Figure(curves_figure(...))`).
     """
     n_opt, n_starts, n_steps = loss.shape
     styles = styles or [dict(color=palette.colour(o), dash="solid") for o in range(n_opt)]
@@ -239,8 +239,13 @@ def curves_figure(
                         hovertemplate=f"<b>{name}</b> diverged at step {step}<extra></extra>",
                     )
                 )
-    layout |= dict(annotations=annotations, hovermode="x unified", uirevision="curves")
-    return go.Figure(data=traces, layout=layout)
+    layout |= dict(
+        annotations=annotations,
+        hovermode="x unified",
+        uirevision="curves",
+        template=palette.template_json(),
+    )
+    return dict(data=traces, layout=layout)
 
 
 def _arrow(tail: np.ndarray, vector: np.ndarray, colour: str, dash: str, **extra) -> go.Scatter:

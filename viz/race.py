@@ -33,7 +33,6 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.io as pio
 
 from viz import palette
 from viz.background import (
@@ -335,7 +334,7 @@ def race_figure(
     layout["margin"] = dict(MAP_MARGIN, b=CONTROLS_MARGIN)
     layout["images"] = [background_image(grid).to_plotly_json()]
     layout["meta"] = dict(probe=probe_grid(grid))
-    layout["template"] = pio.templates[layout["template"]].to_plotly_json()  # plotly.js needs it
+    layout["template"] = palette.template_json()
     return dict(data=traces, layout=layout, frames=frames)
 
 
