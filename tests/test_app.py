@@ -1,13 +1,52 @@
-"""AppTest: the entry point runs headless without an exception and opens the race page."""
+"""The entry point: app.py serves navigation.py with a start-up hook; the pages run headless
+without an exception and open on the race."""
 
+import asyncio
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_app_runs_without_exception_and_opens_the_race():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "navigation.py"), default_timeout=120).run()
     assert not at.exception
     assert at.title[0].value == "Optimizer race"
+
+
+def test_app_py_is_a_server_with_a_start_up_hook():
+    import app
+    from ui.warm_up import lifespan
+
+    assert isinstance(app.app, st.App)
+    assert app.app.script_path.name == "navigation.py"
+    assert app.app._user_lifespan is lifespan
+
+
+def test_after_the_start_up_hook_the_default_race_compiles_nothing_and_its_charts_are_cached(
+    monkeypatch,
+):
+    from lessons.race import CATALOG as RACE
+    from optimizers.compilations import count_compilations
+    from optimizers.simulate import simulate
+    from ui import cached
+
+    asyncio.run(_start_up())
+    config = RACE["zigzag"].config
+    assert count_compilations(lambda: simulate(config)) == 0
+
+    def never(*_):
+        raise AssertionError("built again")
+
+    for view in ("race", "curves"):
+        monkeypatch.setitem(cached.CHARTS, view, (never, {}))
+        assert cached.chart_for(view, config, present=False)
+
+
+async def _start_up() -> None:
+    from ui.warm_up import lifespan
+
+    async with lifespan(None):
+        pass

@@ -43,7 +43,7 @@ def run(config: RunConfig) -> Trajectory:
 
 
 @st.cache_resource(max_entries=80, show_spinner=False, hash_funcs=BY_CONFIG)
-def _chart(view: str, config: RunConfig, present: bool) -> bytes:
+def chart_for(view: str, config: RunConfig, present: bool) -> bytes:
     build, plotly_config = CHARTS[view]
     figure = build(config, run(config), background(config.landscape))
     return figure_bytes(
@@ -54,7 +54,7 @@ def _chart(view: str, config: RunConfig, present: bool) -> bytes:
 def chart(view: str, config: RunConfig) -> bytes:
     """A live-figures chart of a config as the component's JSON bytes, cached per run (and
     enlarged in presentation mode)."""
-    return _chart(view, config, presenting())
+    return chart_for(view, config, presenting())
 
 
 # Cached as an object (cache_resource): unpickling a go.Figure from cache_data re-runs Plotly's

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1600, "height": 1000}  # projector-like
-SERVER_START_TIMEOUT = 60.0
+SERVER_START_TIMEOUT = 240.0  # app.py compiles every default picture before it answers
 
 
 def free_port() -> int:
