@@ -2,6 +2,9 @@
 
 Several runs on one landscape from one start with one noise seed, each with its own optimizer,
 rate, schedule, clipping and batch size: controls → LabConfig → simulate → linked figure.
+
+The start and the runs' controls live in a fragment with every output they change, so moving
+one (a run's rate, the start) reruns only that fragment: the rest of the sidebar stays as it is.
 """
 
 import numpy as np
@@ -10,17 +13,16 @@ import streamlit as st
 import landscapes
 from components.linked_steps import linked_steps
 from lessons.learning_rate import CATALOG as LESSONS
-from optimizers.analysis import divergence_edge, regions
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
 from ui import controls, lab_sections
 from ui.binder import Binder
-from ui.cached import RANGE_RATES, background, range_test, run
+from ui.cached import RANGE_RATES, background, run
 from ui.charts import plotly_chart
 from ui.export import chart_config
+from ui.lab_figures import linked, range_figure
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
-from viz.lr_lab import linked_figure, lr_range_figure
 
 ss = st.session_state
 
@@ -52,82 +54,80 @@ binder.start("Learning-rate lab")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
 
+
+@st.fragment
+def lab_view(land, start_box, boxes, noise: float, seed: int) -> None:
+    """The start, each run's controls (in `boxes`) and everything they change."""
+    (start,) = controls.starts_control(start_box, "lab.", land)
+    runs = []
+    for i, box in enumerate(boxes):
+        settings = controls.optimizer_slot(box, f"lab.{i}.")
+        schedule = controls.schedule_control(box, f"lab.{i}.")
+        clip = controls.clip_control(box, f"lab.{i}.")
+        batch = controls.batch_control(box, f"lab.{i}.")
+        runs.append((settings, schedule, clip, batch))
+    lab = binder.checked(
+        lambda: LabConfig(
+            tuple(
+                RunConfig(land.key, (settings,), (start,), ss["lab.steps"], schedule, clip,
+                          noise, batch, seed)
+                for settings, schedule, clip, batch in runs
+            )
+        )
+    )  # fmt: skip
+    configs = lab.runs
+    lesson = binder.publish(lab)
+    binder.show_lesson(lesson)
+    labels = [run.label for run in lesson.runs] if lesson else run_labels(configs)
+    st.caption(
+        f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) and "
+        f"draws the same noise (seed {seed})."
+    )
+    figure, markers = linked(configs, tuple(labels))
+    linked_steps(figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab"))
+    st.caption(
+        "The dots mark where the runs end. Hover a path on the map or a point of the "
+        "learning-rate or loss curve, drag the step slider or press Play: the dots on all three "
+        "views follow."
+    )
+    outputs(land, configs, labels, noise)
+
+
+def outputs(land, configs, labels, noise: float) -> None:
+    """Everything under the linked views."""
+    trajectories = [run(config) for config in configs]
+    points = np.stack([t.points[0, 0] for t in trajectories])
+    diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
+    for label, k in zip(labels, diverged_at, strict=True):
+        if k >= 0:
+            st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
+    if noise > 0:
+        lab_sections.spread_section(labels, points, diverged_at, land)
+    lab_sections.schedule_rows(labels, configs)
+
+    st.subheader("Each run in numbers")
+    lab_sections.table_section(labels, configs, trajectories, land, background(land.key).minimum)
+    if any(c.clip_norm is not None for c in configs):
+        lab_sections.gradient_norm_section(labels, configs, trajectories, diverged_at)
+
+    st.subheader("LR range test")
+    st.caption(
+        f"Run 1 ({labels[0]}) repeated for {RANGE_RATES} learning rates in one vectorised sweep, "
+        "everything else unchanged: too small a rate barely moves, the best rates sit just below "
+        "the edge where runs start to diverge."
+    )
+    plotly_chart(range_figure(configs[0]))
+
+
 sidebar.subheader("Shared by every run")
 land = landscape_picker(
     sidebar, "lab.", lambda: controls.reset_start("lab.", landscapes.lookup(ss["lab.land"]))
 )
-(start,) = controls.starts_control(sidebar, "lab.", land)
+start_box = sidebar.container()
 sidebar.slider("steps", 10, 2000, key="lab.steps")
 noise, seed = controls.noise_control(sidebar, "lab.")
 
 sidebar.subheader("Runs")
 sidebar.number_input("How many", 1, MAX_RUNS, key="lab.n_runs")
-runs = []
-for i in range(ss["lab.n_runs"]):
-    box = sidebar.expander(f"Run {i + 1}", expanded=i == 0)
-    settings = controls.optimizer_slot(box, f"lab.{i}.")
-    schedule = controls.schedule_control(box, f"lab.{i}.")
-    clip = controls.clip_control(box, f"lab.{i}.")
-    batch = controls.batch_control(box, f"lab.{i}.")
-    runs.append((settings, schedule, clip, batch))
-
-lab = binder.checked(
-    lambda: LabConfig(
-        tuple(
-            RunConfig(land.key, (settings,), (start,), ss["lab.steps"], schedule, clip, noise,
-                      batch, seed)
-            for settings, schedule, clip, batch in runs
-        )
-    )
-)  # fmt: skip
-configs = lab.runs
-lesson = binder.publish(lab)
-binder.show_lesson(lesson)
-labels = [run.label for run in lesson.runs] if lesson else run_labels(configs)
-st.caption(
-    f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) and draws "
-    f"the same noise (seed {seed})."
-)
-
-trajectories = [run(config) for config in configs]
-points = np.stack([t.points[0, 0] for t in trajectories])
-loss = np.stack([t.loss[0, 0] for t in trajectories])
-lr = np.stack([t.lr[0] for t in trajectories])
-diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
-grid = background(land.key)
-names = lab_sections.map_names(land, trajectories)
-minima = [p for p, _ in land.minima]
-figure, markers = linked_figure(
-    grid, labels, points, loss, lr, diverged_at, minima, land.domain, names
-)
-linked_steps(figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab"))
-st.caption(
-    "The dots mark where the runs end. Hover a path on the map or a point of the learning-rate "
-    "or loss curve, drag the step slider or press Play: the dots on all three views follow."
-)
-for label, k in zip(labels, diverged_at, strict=True):
-    if k >= 0:
-        st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
-if noise > 0:
-    lab_sections.spread_section(labels, points, diverged_at, land)
-lab_sections.schedule_rows(labels, configs)
-
-st.subheader("Each run in numbers")
-lab_sections.table_section(labels, configs, trajectories, land, grid.minimum)
-if any(c.clip_norm is not None for c in configs):
-    lab_sections.gradient_norm_section(labels, configs, trajectories, diverged_at)
-
-st.subheader("LR range test")
-st.caption(
-    f"Run 1 ({labels[0]}) repeated for {RANGE_RATES} learning rates in one vectorised sweep, "
-    "everything else unchanged: too small a rate barely moves, the best rates sit just below the "
-    "edge where runs start to diverge."
-)
-rates, final_loss, diverged = range_test(configs[0])
-gap = final_loss - grid.minimum
-title = f"{labels[0]}: final f − f* after {configs[0].steps} steps"
-plotly_chart(
-    lr_range_figure(
-        rates, gap, diverged, regions(rates, gap, diverged), divergence_edge(rates, diverged), title
-    )
-)
+boxes = [sidebar.expander(f"Run {i + 1}", expanded=i == 0) for i in range(ss["lab.n_runs"])]
+lab_view(land, start_box, boxes, noise, seed)

@@ -126,13 +126,13 @@ def test_a_diverged_run_stops_at_its_divergence_step_with_a_cross():
     args, figure = linked(lesson_page("clipping"))
     label = LESSONS["clipping"].runs[0].label
     lines = [t for t in figure["data"] if t.get("name") == label and "lines" in t["mode"]]
-    assert len(lines) == 3 and all(len(array(t["x"])) == 1 for t in lines)  # step 0 only
+    assert len(lines) == 3 and all(len(array(t["y"])) == 1 for t in lines)  # step 0 only
     crosses = [t for t in figure["data"] if t.get("marker", {}).get("symbol") == "x"]
     assert len(crosses) == 3
     assert [array(t["x"])[0] for t in crosses if t["xaxis"] != "x"] == [1, 1]
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     assert sum("diverged at step 1" in text for text in texts) == 2
-    assert all(len(m["x"]) == 1 for m in args["markers"][:3])
+    assert all(len(array(figure["data"][m["line"]]["y"])) == 1 for m in args["markers"][:3])
 
 
 def test_equal_learning_rate_lines_are_told_apart_by_dashes():

@@ -4,6 +4,7 @@ how far each run wanders at the end, and the gradient norms of the clipping runs
 import jax
 import jax.numpy as jnp
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 import landscapes
@@ -14,6 +15,13 @@ from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
 SHARPER = 4.0  # minima whose curvatures differ by this factor are called sharp and flat
+
+
+def unvalidated(spec: dict) -> go.Figure:
+    """A figure dict as a go.Figure that skips plotly.py's validation (tens of ms a figure; the
+    builders in viz.lr_lab make valid figures, and their tests validate them), for
+    `st.plotly_chart`."""
+    return go.Figure(spec, _validate=False)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -123,7 +131,7 @@ def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) ->
         "nearest to, over its last steps (the ball a constant rate hovers in)."
     )
     figure = spread_figure(labels, distances, diverged_at, points.shape[1] - 1)
-    plotly_chart(figure)
+    plotly_chart(unvalidated(figure))
 
 
 def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
@@ -142,4 +150,4 @@ def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray
     )
     raw[after] = applied[after] = np.nan
     clips = [c.clip_norm for c in configs]
-    plotly_chart(gradient_norm_figure(labels, raw, applied, clips))
+    plotly_chart(unvalidated(gradient_norm_figure(labels, raw, applied, clips)))

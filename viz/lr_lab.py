@@ -1,9 +1,12 @@
 """Figures of the learning-rate lab: runs on the map linked to their LR and loss curves, and the
-LR range test."""
+LR range test.
+
+Every builder returns a plain figure dict, built without plotly.py's validation (which costs tens
+of ms per figure, on every slider move): `go.Figure(spec, _validate=False)` draws one with
+`st.plotly_chart`, and `tests` check each spec through `go.Figure(spec)`, which validates it.
+"""
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from viz import palette
 from viz.background import (
@@ -12,9 +15,9 @@ from viz.background import (
     axis_style,
     background_image,
     landmark_traces,
-    lecture_layout,
+    lecture_layout_dict,
 )
-from viz.race import exit_point
+from viz.race import exit_point, typed
 
 LINKED_HEIGHT = 860
 RANGE_HEIGHT = 460
@@ -32,10 +35,6 @@ TAIL = 0.4  # the share of the last steps that `tail_distance` averages over
 RATE_LEVELS = 20  # runs whose typical rates differ this much get a log rate axis
 CURVES_HEIGHT = 230  # px of each curve's plot area when the curves sit under the map
 LABEL_PX = 34  # a log axis gets at most one tick label per this many px, and one per decade
-
-
-def _steps(n: int) -> np.ndarray:
-    return np.arange(n, dtype=np.int32)
 
 
 def log_axis(values: np.ndarray, length_px: float) -> dict:
@@ -87,8 +86,14 @@ def _same_as_before(series: list[np.ndarray], order: list[int]) -> dict[int, int
     return dashes
 
 
-def _cross(x: float, y: float, colour: str, label: str, k: int) -> go.Scatter:
-    return go.Scatter(
+def _layout(height: int, margin: dict, **extra) -> dict:
+    """`lecture_layout_dict` with the template spelled out, and `extra` on top."""
+    return lecture_layout_dict(height, margin) | {"template": palette.template_json()} | extra
+
+
+def _cross(x: float, y: float, colour: str, label: str, k: int, axes: tuple[str, str]) -> dict:
+    return dict(
+        type="scatter",
         x=[x],
         y=[y],
         mode="markers",
@@ -101,6 +106,42 @@ def _cross(x: float, y: float, colour: str, label: str, k: int) -> go.Scatter:
         legendgroup=label,
         showlegend=False,
         hovertemplate=f"<b>{label}</b><br>diverged at step {k}<extra></extra>",
+        xaxis=axes[0],
+        yaxis=axes[1],
+    )
+
+
+def _linked_axes(domain: Domain) -> dict:
+    """The three views' axes: the map on top over both columns, the LR and the f − f* curves
+    below it (the component `components.linked_steps` lays them out for its width)."""
+    (x0, x1), (y0, y1) = domain
+    grid = dict(showgrid=True)
+    return dict(
+        xaxis=dict(anchor="y", domain=[0.0, 1.0])
+        | axis_style("x")
+        | dict(range=[x0, x1], autorange=False),
+        yaxis=dict(anchor="x", domain=[0.625, 1.0])
+        | axis_style("y")
+        | dict(range=[y0, y1], autorange=False),
+        xaxis2=dict(anchor="y2", domain=[0.0, 0.45]) | axis_style("step") | grid,
+        yaxis2=dict(anchor="x2", domain=[0.0, 0.375]) | axis_style("") | grid,
+        xaxis3=dict(anchor="y3", domain=[0.55, 1.0]) | axis_style("step") | grid,
+        yaxis3=dict(anchor="x3", domain=[0.0, 0.375]) | axis_style("") | grid,
+    )
+
+
+def _curve_title(text: str, x: float, name: str) -> dict:
+    return dict(
+        font=dict(size=17),
+        showarrow=False,
+        text=text,
+        x=x,
+        xanchor="center",
+        xref="paper",
+        y=0.375,
+        yanchor="bottom",
+        yref="paper",
+        name=name,
     )
 
 
@@ -114,7 +155,7 @@ def linked_figure(
     minima: list[tuple[float, float]],
     domain: Domain,
     minimum_names: list[str] | None = None,
-) -> tuple[go.Figure, list[dict]]:
+) -> tuple[dict, list[dict]]:
     """The runs `points[r, step, 2]` on the map (top, or left on a wide screen), their learning
     rate and f − f* against the step, and the step markers: a head on the map and a dot on each
     curve per run. The component `components.linked_steps` sizes the views to its width.
@@ -124,49 +165,53 @@ def linked_figure(
     top; a line lying on an earlier one is dashed; the minima (named `minimum_names` beside
     their stars) are drawn above everything.
 
-    Returns the figure and the marker list for `components.linked_steps`: every marker trace's
-    position at every step (up to the divergence). Each path and curve point carries its step
-    as customdata, so hovering it moves all markers to that step.
+    Returns the figure dict and the marker list for `components.linked_steps`: each marker
+    trace with the line whose point at index k is the marker's position at step k (a path on
+    the map, a curve, both drawn from step 0 up to the divergence). The curves are drawn at
+    x = 0, 1, … (`x0`, `dx`), so a point's index is its step, which hovering shows and sends.
     """
     n_points = points.shape[1]
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        specs=[[{"colspan": 2}, None], [{}, {}]],
-        subplot_titles=("", "learning rate η·s(t)", "f − f*"),
-    )
+    n_runs = len(labels)
     gap = np.maximum(loss - grid.minimum, 0.0) + TINY
-    steps = _steps(n_points)
     ends = [int(k) if k >= 0 else n_points for k in diverged_at]  # points drawn: 0 … end − 1
-    spread = [tail_distance(points[r, : ends[r]], minima) for r in range(len(labels))]
-    order = sorted(range(len(labels)), key=lambda r: -np.nan_to_num(spread[r], nan=np.inf))
+    spread = [tail_distance(points[r, : ends[r]], minima) for r in range(n_runs)]
+    order = sorted(range(n_runs), key=lambda r: -np.nan_to_num(spread[r], nan=np.inf))
     views = (
-        ("map", 1, 1, [points[r, : ends[r]] for r in range(len(labels))]),
-        ("lr", 2, 1, [lr[r, : ends[r]] for r in range(len(labels))]),
-        ("gap", 2, 2, [gap[r, : ends[r]] for r in range(len(labels))]),
+        ("map", ("x", "y"), [points[r, : ends[r]] for r in range(n_runs)]),
+        ("lr", ("x2", "y2"), [lr[r, : ends[r]] for r in range(n_runs)]),
+        ("gap", ("x3", "y3"), [gap[r, : ends[r]] for r in range(n_runs)]),
     )
     values = {
         "map": "<br>x=%{x:.3f}, y=%{y:.3f}",
         "lr": "<br>η = %{y:.4g}",
         "gap": "<br>f − f* = %{y:.3g}",
     }
-    crosses = []  # drawn above the heads, which stay where a diverged run stopped
-    for view, row, col, series in views:
+    data, annotations, crosses = [], [], []  # crosses: drawn above the heads
+    annotations += [
+        _curve_title("learning rate η·s(t)", 0.225, "x2"),
+        _curve_title("f − f*", 0.775, "x3"),
+    ]
+    line_of = {}  # (run, view) → index of its line trace
+    for view, axes, series in views:
         dashes = _same_as_before(series, order)
         for r in order:
             label, end, colour = labels[r], ends[r], palette.colour(r)
             n = len(series[r])
-            xy = series[r] if view == "map" else np.stack([steps[:n], series[r]], axis=1)
-            fig.add_trace(
-                go.Scatter(
-                    x=xy[:, 0],
-                    y=xy[:, 1],
-                    mode="lines" if len(xy) > 1 else "lines+markers",
+            along = (
+                dict(x=typed(series[r][:, 0]), y=typed(series[r][:, 1]))
+                if view == "map"
+                else dict(x0=0, dx=1, y=typed(series[r]))
+            )
+            line_of[r, view] = len(data)
+            data.append(
+                dict(
+                    type="scatter",
+                    **along,
+                    mode="lines" if n > 1 else "lines+markers",
                     name=label,
                     showlegend=view == "map",
                     legendgroup=label,
                     legendrank=r,
-                    customdata=steps[: len(xy)],
                     line=dict(
                         color=colour,
                         width=palette.THIN_LINE_WIDTH
@@ -174,48 +219,51 @@ def linked_figure(
                         dash=DASHES[min(dashes[r], len(DASHES) - 1)],
                     ),
                     marker=dict(color=colour, size=6),
-                    hovertemplate=f"<b>{label}</b><br>step %{{customdata}}"
+                    hovertemplate=f"<b>{label}</b><br>step %{{pointNumber}}"
                     + values[view]
                     + "<extra></extra>",
-                ),
-                row=row,
-                col=col,
+                    xaxis=axes[0],
+                    yaxis=axes[1],
+                )
             )
             if end < n_points:
-                x, y = exit_point(points[r], end - 1, domain) if view == "map" else (end, xy[-1, 1])
-                crosses.append((_cross(float(x), float(y), colour, label, end), row, col))
+                x, y = (
+                    exit_point(points[r], end - 1, domain)
+                    if view == "map"
+                    else (end, series[r][-1])
+                )
+                crosses.append(_cross(float(x), float(y), colour, label, end, axes))
                 if view != "lr":
-                    fig.add_annotation(
-                        x=float(x) if view == "map" else end,
-                        y=float(y) if view == "map" else float(np.log10(y)),
-                        text=f"✕ diverged at step {end}" + (f": {label}" if view == "map" else ""),
-                        showarrow=True,
-                        arrowcolor=colour,
-                        ax=40,
-                        ay=-36 if view == "map" else 36,
-                        xanchor="left",
-                        font=dict(color=colour, size=palette.FONT_SIZE),
-                        bgcolor="rgba(255,255,255,0.85)",
-                        row=row,
-                        col=col,
+                    annotations.append(
+                        dict(
+                            x=float(x) if view == "map" else end,
+                            y=float(y) if view == "map" else float(np.log10(y)),
+                            text=f"✕ diverged at step {end}"
+                            + (f": {label}" if view == "map" else ""),
+                            showarrow=True,
+                            arrowcolor=colour,
+                            ax=40,
+                            ay=-36 if view == "map" else 36,
+                            xanchor="left",
+                            font=dict(color=colour, size=palette.FONT_SIZE),
+                            bgcolor="rgba(255,255,255,0.85)",
+                            xref=axes[0],
+                            yref=axes[1],
+                        )
                     )
 
     markers = []
     for r, label in enumerate(labels):
-        end = ends[r]
-        series = (
-            (1, 1, points[r, :end, 0], points[r, :end, 1], palette.HEAD_SIZE),
-            (2, 1, steps[: len(lr[r, :end])], lr[r, :end], palette.HEAD_SIZE - 4),
-            (2, 2, steps[:end], gap[r, :end], palette.HEAD_SIZE - 4),
-        )
-        for row, col, xs, ys, size in series:
-            markers.append(
-                {"trace": len(fig.data), "x": np.round(xs, 6).tolist(), "y": ys.tolist()}
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=xs[-1:],
-                    y=ys[-1:],
+        for view, axes, series in views:
+            last = series[r][-1:]
+            x, y = (last[:, 0], last[:, 1]) if view == "map" else ([len(series[r]) - 1], last)
+            markers.append({"trace": len(data), "line": line_of[r, view]})
+            size = palette.HEAD_SIZE - (0 if view == "map" else 4)
+            data.append(
+                dict(
+                    type="scatter",
+                    x=[float(v) for v in x],
+                    y=[float(v) for v in y],
                     mode="markers",
                     marker=dict(
                         size=size, color=palette.colour(r), line=dict(color="white", width=2)
@@ -223,68 +271,64 @@ def linked_figure(
                     legendgroup=label,
                     showlegend=False,
                     hoverinfo="skip",
-                ),
-                row=row,
-                col=col,
+                    xaxis=axes[0],
+                    yaxis=axes[1],
+                )
             )
-    for trace, row, col in crosses:
-        fig.add_trace(trace, row=row, col=col)
+    data += crosses
     for trace in landmark_traces(minima, []):  # last, so the stars are drawn above everything
-        fig.add_trace(trace, row=1, col=1)
+        data.append(trace.to_plotly_json() | dict(xaxis="x", yaxis="y"))
     for (x, y), name in zip(minima, minimum_names or [], strict=False):
         if name:
-            fig.add_annotation(
-                x=x,
-                y=y,
-                text=name,
-                showarrow=False,
-                yshift=-24,
-                row=1,
-                col=1,
-                font=dict(size=palette.FONT_SIZE),
-                bgcolor="rgba(255,255,255,0.8)",
+            annotations.append(
+                dict(
+                    x=x,
+                    y=y,
+                    text=name,
+                    showarrow=False,
+                    yshift=-24,
+                    font=dict(size=palette.FONT_SIZE),
+                    bgcolor="rgba(255,255,255,0.8)",
+                    xref="x",
+                    yref="y",
+                )
             )
 
-    fig.add_layout_image(background_image(grid))
     (x0, x1), (y0, y1) = domain
-    lecture_layout(fig, LINKED_HEIGHT, dict(l=70, r=20, t=20, b=60))
-    fig.update_xaxes(axis_style("x") | dict(range=[x0, x1], autorange=False), row=1, col=1)
-    fig.update_yaxes(axis_style("y") | dict(range=[y0, y1], autorange=False), row=1, col=1)
-    fig.update_xaxes(axis_style("step") | dict(showgrid=True), row=2, col=1)
-    fig.update_xaxes(axis_style("step") | dict(showgrid=True), row=2, col=2)
-    drawn_lr = np.concatenate([lr[r, : ends[r]] for r in range(len(labels))])
-    levels = [np.median(lr[r, : ends[r]]) for r in range(len(labels)) if ends[r]]
+    layout = _layout(LINKED_HEIGHT, dict(l=70, r=20, t=20, b=60), **_linked_axes(domain))
+    drawn_lr = np.concatenate([lr[r, : ends[r]] for r in range(n_runs)])
+    levels = [np.median(lr[r, : ends[r]]) for r in range(n_runs) if ends[r]]
     spans_decades = drawn_lr.min() > 0 and max(levels) >= RATE_LEVELS * min(levels)
-    rate_axis = log_axis(drawn_lr, CURVES_HEIGHT) if spans_decades else dict(rangemode="tozero")
-    fig.update_yaxes(axis_style("") | dict(showgrid=True) | rate_axis, row=2, col=1)
-    drawn_gap = np.concatenate([gap[r, : ends[r]] for r in range(len(labels))])
-    fig.update_yaxes(
-        axis_style("") | dict(showgrid=True) | log_axis(drawn_gap, CURVES_HEIGHT), row=2, col=2
+    layout["yaxis2"] |= (
+        log_axis(drawn_lr, CURVES_HEIGHT) if spans_decades else dict(rangemode="tozero")
     )
-    for name, title in (("x2", "learning rate η·s(t)"), ("x3", "f − f*")):
-        fig.update_annotations(selector=dict(text=title), font=dict(size=17), name=name)
-    fig.update_layout(
+    drawn_gap = np.concatenate([gap[r, : ends[r]] for r in range(n_runs)])
+    layout["yaxis3"] |= log_axis(drawn_gap, CURVES_HEIGHT)
+    layout |= dict(
+        annotations=annotations,
+        images=[background_image(grid).to_plotly_json()],
         hovermode="closest",
         hoverdistance=20,
         uirevision=f"lab {domain}",
-        legend=dict(yref="paper", y=1.0, yanchor="bottom"),
+        legend=layout["legend"] | dict(yref="paper", y=1.0, yanchor="bottom"),
         meta={"linked_layout": {"aspect": (y1 - y0) / (x1 - x0), "curves": CURVES_HEIGHT}},
     )
-    return fig, markers
+    return {"data": data, "layout": layout}, markers
 
 
 def spread_figure(
     labels: list[str], distances: list[float], diverged_at: np.ndarray, steps: int
-) -> go.Figure:
+) -> dict:
     """One bar per run: `tail_distance` of its path, in its colour; a diverged run gets a ✕."""
-    fig = go.Figure()
     tail = round(steps * TAIL)
+    data = []
     for r, (label, d) in enumerate(zip(labels, distances, strict=True)):
         diverged = diverged_at[r] >= 0
-        fig.add_trace(
-            go.Bar(
+        data.append(
+            dict(
+                type="bar",
                 y=[label],
-                x=[0 if diverged else d],
+                x=[0 if diverged else float(d)],
                 orientation="h",
                 marker=dict(color=palette.colour(r)),
                 text=[f"diverged at step {diverged_at[r]}" if diverged else f"{d:.3g}"],
@@ -294,16 +338,17 @@ def spread_figure(
                 hovertemplate=f"<b>{label}</b><br>%{{text}}<extra></extra>",
             )
         )
-    lecture_layout(fig, 70 + 44 * len(labels), dict(l=20, r=90, t=10, b=60))
-    fig.update_xaxes(
-        axis_style(f"RMS distance from the minimum over the last {tail} steps")
-        | dict(showgrid=True, rangemode="tozero")
+    layout = _layout(
+        70 + 44 * len(labels),
+        dict(l=20, r=90, t=10, b=60),
+        xaxis=axis_style(f"RMS distance from the minimum over the last {tail} steps")
+        | dict(showgrid=True, rangemode="tozero"),
+        yaxis=axis_style("")
+        | dict(autorange="reversed", automargin=True, showline=False, ticks=""),
+        bargap=0.3,
+        showlegend=False,
     )
-    fig.update_yaxes(
-        axis_style("") | dict(autorange="reversed", automargin=True, showline=False, ticks="")
-    )
-    fig.update_layout(bargap=0.3, showlegend=False)
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def lr_range_figure(
@@ -313,15 +358,15 @@ def lr_range_figure(
     regions: dict[str, tuple[float, float]],
     edge: float | None,
     title: str,
-) -> go.Figure:
+) -> dict:
     """Final f − f* against the learning rate (log–log), with the test's `regions` shaded and
     the divergence `edge` drawn as a dashed line. Diverged rates are drawn as ✕ at the top."""
     rates, final_gap, diverged = map(np.asarray, (rates, final_gap, diverged))
-    fig = go.Figure()
     stable = ~diverged
     shown = np.maximum(final_gap, TINY)
-    fig.add_trace(
-        go.Scatter(
+    data = [
+        dict(
+            type="scatter",
             x=rates[stable],
             y=shown[stable],
             mode="lines+markers",
@@ -330,11 +375,12 @@ def lr_range_figure(
             name="final f − f*",
             hovertemplate="η = %{x:.3g}<br>final f − f* = %{y:.3g}<extra></extra>",
         )
-    )
+    ]
     if diverged.any():
         top = float(shown[stable].max()) if stable.any() else 1.0
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=rates[diverged],
                 y=np.full(int(diverged.sum()), top),
                 mode="markers",
@@ -343,16 +389,25 @@ def lr_range_figure(
                 hovertemplate="η = %{x:.3g}: diverged<extra></extra>",
             )
         )
+    shapes, annotations = [], []
     for name, (low, high) in regions.items():
-        fig.add_vrect(
-            x0=low,
-            x1=high,
-            fillcolor=REGION_COLOURS[name],
-            line_width=0,
-            layer="below",
+        shapes.append(
+            dict(
+                type="rect",
+                x0=low,
+                x1=high,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="y domain",
+                fillcolor=REGION_COLOURS[name],
+                line=dict(width=0),
+                layer="below",
+            )
         )
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=[None],
                 y=[None],
                 mode="markers",
@@ -363,40 +418,59 @@ def lr_range_figure(
             )
         )
     if edge is not None:
-        fig.add_vline(x=edge, line=dict(color=palette.colour(1), width=2, dash="dash"))
-        fig.add_annotation(
-            x=np.log10(edge),
-            y=0,
-            yref="paper",
-            text=f"edge η ≈ {edge:.3g}",
-            showarrow=False,
-            xanchor="right",
-            yanchor="bottom",
-            font=dict(color=palette.colour(1), size=palette.FONT_SIZE),
+        shapes.append(
+            dict(
+                type="line",
+                x0=edge,
+                x1=edge,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="y domain",
+                line=dict(color=palette.colour(1), width=2, dash="dash"),
+            )
         )
-    lecture_layout(fig, RANGE_HEIGHT, dict(l=70, r=20, t=90, b=60))
-    fig.update_xaxes(axis_style("learning rate η") | dict(showgrid=True) | log_axis(rates, 10_000))
-    fig.update_yaxes(
-        axis_style("final f − f*") | dict(showgrid=True) | log_axis(shown, RANGE_HEIGHT - 150)
+        annotations.append(
+            dict(
+                x=float(np.log10(edge)),
+                y=0,
+                yref="paper",
+                text=f"edge η ≈ {edge:.3g}",
+                showarrow=False,
+                xanchor="right",
+                yanchor="bottom",
+                font=dict(color=palette.colour(1), size=palette.FONT_SIZE),
+            )
+        )
+    layout = _layout(
+        RANGE_HEIGHT,
+        dict(l=70, r=20, t=90, b=60),
+        xaxis=axis_style("learning rate η") | dict(showgrid=True) | log_axis(rates, 10_000),
+        yaxis=axis_style("final f − f*")
+        | dict(showgrid=True)
+        | log_axis(shown, RANGE_HEIGHT - 150),
+        shapes=shapes,
+        annotations=annotations,
+        title=dict(text=title, font=dict(size=palette.FONT_SIZE + 1)),
     )
-    fig.update_layout(title=dict(text=title, font=dict(size=palette.FONT_SIZE + 1)))
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def gradient_norm_figure(
     labels: list[str], raw: np.ndarray, applied: np.ndarray, clip_norms: list[float | None]
-) -> go.Figure:
+) -> dict:
     """‖∇f‖ (solid) and the norm of the gradient the optimizer received (dotted) per run, log
     scale, with each run's clipping threshold c as a thin horizontal line."""
-    fig = go.Figure()
+    data, shapes = [], []
     for r, label in enumerate(labels):
         colour = palette.colour(r)
-        steps = _steps(raw.shape[1])
         for values, dash, what in ((raw, "solid", "‖∇f‖"), (applied, "dot", "applied")):
-            fig.add_trace(
-                go.Scatter(
-                    x=steps,
-                    y=values[r] + TINY,
+            data.append(
+                dict(
+                    type="scatter",
+                    x0=0,
+                    dx=1,
+                    y=typed(values[r] + TINY),
                     mode="lines",
                     name=label if dash == "solid" else f"{label}: applied",
                     legendgroup=label,
@@ -407,12 +481,27 @@ def gradient_norm_figure(
                 )
             )
         if clip_norms[r] is not None:
-            fig.add_hline(y=clip_norms[r], line=dict(color=colour, width=1, dash="dash"))
-    lecture_layout(fig, RANGE_HEIGHT - 60, dict(l=70, r=20, t=70, b=60))
-    fig.update_xaxes(axis_style("step") | dict(showgrid=True))
+            shapes.append(
+                dict(
+                    type="line",
+                    x0=0,
+                    x1=1,
+                    xref="x domain",
+                    y0=clip_norms[r],
+                    y1=clip_norms[r],
+                    yref="y",
+                    line=dict(color=colour, width=1, dash="dash"),
+                )
+            )
     drawn = np.concatenate([raw.ravel(), applied.ravel(), [c for c in clip_norms if c]])
-    fig.update_yaxes(
-        axis_style("gradient norm") | dict(showgrid=True) | log_axis(drawn, RANGE_HEIGHT - 190)
+    layout = _layout(
+        RANGE_HEIGHT - 60,
+        dict(l=70, r=20, t=70, b=60),
+        xaxis=axis_style("step") | dict(showgrid=True),
+        yaxis=axis_style("gradient norm")
+        | dict(showgrid=True)
+        | log_axis(drawn, RANGE_HEIGHT - 190),
+        shapes=shapes,
+        hovermode="x unified",
     )
-    fig.update_layout(hovermode="x unified")
-    return fig
+    return {"data": data, "layout": layout}

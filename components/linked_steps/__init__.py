@@ -1,44 +1,76 @@
 """A Plotly figure whose step markers follow the mouse: hover a step anywhere, every view shows it.
 
 `st.plotly_chart` cannot run code on hover, so this component draws the figure itself with the
-plotly.js that ships with plotly.py (see `components.serving_folder`). Hovering
-any point that carries its step as `customdata` (a path point on the map, a point of the LR or
-loss curve), or dragging the step slider under the chart, moves every marker trace listed in
-`markers` to that step with a single `Plotly.restyle`: the heads on the map and the dots on the
-curves move together, both ways. A Play button walks the steps from 0 to the end.
+plotly.js that ships with plotly.py (see `components.serving_folder`). Hovering a point of any
+line named in `markers` (a path on the map, an LR or loss curve: the point's index is its step),
+or dragging the step slider under the chart, moves every marker trace to that step with a single
+`Plotly.restyle`: the heads on the map and the dots on the curves move together, both ways. A
+Play button walks the steps from 0 to the end.
 
 The figure's `layout.meta.linked_layout` ({"aspect": the map's height / width, "curves": the
-curves' height in px}) lets the component size the views to the width it is given: the map
-keeps equal scales and uses the width up to a screen's height, with the curves under it, or
-beside it when the width left over holds them.
+curves' height in px}) lets the component size the views to its width: the map keeps equal
+scales and uses the width up to a screen's height, with the curves under it, or beside it when
+the width left over holds them.
+
+What a slider move re-sends is only what changed: a marker's positions are read from its line
+in the browser (not sent twice), and an image in the layout given as a data URL (the landscape
+under the map, the same for every rate and start) is stored once in the component's folder and
+sent as its address, which the browser fetches once and keeps.
 """
 
+import base64
+import hashlib
+import json
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit.components.v1 as components
 
 from components import serving_folder
 
-_component = components.declare_component(
-    "linked_steps", path=str(serving_folder(Path(__file__).with_name("index.html")))
-)
+FOLDER = serving_folder(Path(__file__).with_name("index.html"))
+IMAGES_KEPT = 256  # landscape images kept in the folder, the oldest dropped first
+_component = components.declare_component("linked_steps", path=str(FOLDER))
+
+
+def _stored(source: str) -> str:
+    """A data-URL image's address in the component's folder, written there once."""
+    if not source.startswith("data:image/png;base64,"):
+        return source
+    name = f"image-{hashlib.blake2b(source.encode(), digest_size=12).hexdigest()}.png"
+    target = FOLDER / name
+    if not target.exists():
+        kept = sorted(FOLDER.glob("image-*.png"), key=lambda p: p.stat().st_mtime)
+        for old in kept[: max(0, len(kept) - IMAGES_KEPT + 1)]:
+            old.unlink(missing_ok=True)
+        partial = FOLDER / f".{name}.{id(source)}.partial"
+        partial.write_bytes(base64.b64decode(source.split(",", 1)[1]))
+        partial.replace(target)
+    return name
+
+
+def figure_json(figure: dict) -> str:
+    """The figure dict as the component's JSON, its layout images sent by address."""
+    layout = figure["layout"]
+    images = [image | {"source": _stored(image["source"])} for image in layout.get("images", [])]
+    spec = figure | {"layout": layout | {"images": images}} if images else figure
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
 
 
 def linked_steps(
-    figure: go.Figure,
+    figure: str,
     markers: list[dict],
     steps: int,
     start_step: int | None = None,
     key: str | None = None,
     config: dict | None = None,
 ) -> None:
-    """Draw `figure`; markers = [{"trace": index, "x": [...], "y": [...]}] give each marker
-    trace's position at every step 0…steps (a shorter list stays at its last position). The
-    markers start at `start_step`, by default the last step: where the runs end. `config` is
-    the Plotly config (`ui.export.chart_config` for the download buttons)."""
+    """Draw `figure` (from `figure_json`); markers = [{"trace": index, "line": index}] give each
+    marker trace's position at step k: point k of its line (a shorter line keeps it at its last
+    point), for k = 0 … steps. The markers start at `start_step`, by default the last step:
+    where the runs end. `config` is the Plotly config (`ui.export.chart_config` for the download
+    buttons)."""
     _component(
-        figure=figure.to_json(),
+        figure=figure,
         config=config,
         markers=markers,
         steps=int(steps),

@@ -1,0 +1,130 @@
+"""The learning-rate lab's figures are plain dicts that Plotly accepts, built once per input, and
+a slider move (a run's rate, the start, inside the page's fragment) redraws what it changes."""
+
+import base64
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import landscapes
+from components.linked_steps import FOLDER, figure_json
+from lessons.learning_rate import CATALOG as LESSONS
+from optimizers.analysis import divergence_edge, regions
+from optimizers.params import Params
+from optimizers.simulate import simulate
+from ui.cached import range_test
+from ui.lab_figures import range_config, range_title
+from ui.race_figures import landscape_grid
+from viz.lr_lab import gradient_norm_figure, linked_figure, lr_range_figure, spread_figure
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_rate.py")
+RATE = "lab.0.hp.sgd.learning_rate"
+
+
+def lesson_figures(key: str) -> dict[str, dict]:
+    """Every figure the lab draws for a lesson, as the builders return them."""
+    lesson = LESSONS[key]
+    configs = [run.config for run in lesson.runs]
+    labels = [run.label for run in lesson.runs]
+    land = landscapes.lookup(configs[0].landscape)
+    grid = landscape_grid(land)
+    runs = [simulate(c) for c in configs]
+    points = np.stack([t.points[0, 0] for t in runs])
+    diverged_at = np.array([t.diverged_at[0, 0] for t in runs])
+    linked, _ = linked_figure(
+        grid, labels, points, np.stack([t.loss[0, 0] for t in runs]),
+        np.stack([t.lr[0] for t in runs]), diverged_at, [p for p, _ in land.minima],
+        land.domain, ["a pit", "a bowl"][: len(land.minima)],
+    )  # fmt: skip
+    rates, final, diverged = range_test(configs[0])
+    gap = final - grid.minimum
+    raw = np.stack([np.linalg.norm(t.grads[0, 0], axis=-1) for t in runs])
+    return {
+        "linked": linked,
+        "spread": spread_figure(labels, [1.0] * len(labels), diverged_at, configs[0].steps),
+        "range": lr_range_figure(
+            rates,
+            gap,
+            diverged,
+            regions(rates, gap, diverged),
+            divergence_edge(rates, diverged),
+            range_title(configs[0]),
+        ),
+        "gradient": gradient_norm_figure(labels, raw, raw / 2, [c.clip_norm for c in configs]),
+    }
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_every_figure_of_every_lesson_is_a_valid_plotly_figure(key):
+    for name, spec in lesson_figures(key).items():
+        assert isinstance(spec, dict), name
+        checked = go.Figure(spec)  # validates: raises on any property Plotly does not know
+        assert len(checked.data) == len(spec["data"]), name
+        assert checked.layout.template.layout.plot_bgcolor == "white", name
+
+
+def test_the_range_test_is_one_figure_for_every_rate_of_run_1():
+    config = LESSONS["decay_under_noise"].runs[0].config
+    key, hp = config.optimizers[0]
+    faster = replace(config, optimizers=((key, Params(dict(hp) | {"learning_rate": 0.05})),))
+    assert range_config(config) == range_config(faster)
+    assert range_title(config) == range_title(faster)
+    moved = replace(config, starts=((1.0, 1.0),))
+    assert range_config(moved) != range_config(config)
+
+
+def test_the_landscape_image_goes_by_address_and_is_served_from_the_component_folder():
+    spec = lesson_figures("warmup")["linked"]
+    source = spec["layout"]["images"][0]["source"]
+    assert source.startswith("data:image/png;base64,")
+    sent = json.loads(figure_json(spec))
+    address = sent["layout"]["images"][0]["source"]
+    assert address.endswith(".png") and "/" not in address
+    assert (FOLDER / address).read_bytes() == base64.b64decode(source.split(",", 1)[1])
+    assert spec["layout"]["images"][0]["source"] == source, "the figure itself is unchanged"
+    assert len(figure_json(spec)) < len(json.dumps(spec)) - len(source) + 200
+
+
+# --- the page: the fragment's sliders redraw what they change -------------------------------
+
+
+def open_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=120).run()
+
+
+def linked_args(at: AppTest) -> dict:
+    return json.loads(at.get("component_instance")[0].proto.json_args)
+
+
+def range_spec(at: AppTest) -> str:
+    return at.get("plotly_chart")[-1].proto.spec
+
+
+def test_run_1s_rate_redraws_the_runs_and_the_link_and_keeps_the_range_test():
+    at = open_page()
+    before, test_before = linked_args(at), range_spec(at)
+    at.select_slider(key=RATE).set_value(0.25).run()
+    assert not at.exception
+    after = linked_args(at)
+    assert after["figure"] != before["figure"]
+    assert "Constant η = 0.5" not in after["figure"], "the lesson's labels went with the lesson"
+    assert at.query_params["opt"] == "sgd(learning_rate=0.25)"
+    assert "lesson" not in at.query_params and not at.info
+    assert at.dataframe[0].value["run"][0].startswith("η=0.25")
+    assert range_spec(at) == test_before, "the range test sweeps every rate of run 1"
+
+
+def test_the_start_redraws_the_runs_the_range_test_and_the_link():
+    at = open_page()
+    before, test_before = linked_args(at), range_spec(at)
+    at.slider(key="lab.sx").set_value(-5.0).run()
+    assert not at.exception
+    assert linked_args(at)["figure"] != before["figure"]
+    assert range_spec(at) != test_before
+    assert at.query_params["start"] == "-5.0,2.0"
+    assert "starts at (-5, 2)" in at.caption[0].value

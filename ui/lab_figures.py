@@ -1,0 +1,75 @@
+"""The learning-rate lab's figures, each built once per set of inputs and shared by every session.
+
+The linked views and the LR range test are kept keyed on the configs that make them (Streamlit's
+caches key a RunConfig by its `repr`, which spells out every field), so a slider moved back to a
+value seen before costs no building, and the range test, which sweeps run 1's rate, is the same
+figure for every rate of run 1: it changes with the start, the schedule, … but not the rate.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+import landscapes
+from components.linked_steps import figure_json
+from optimizers import CATALOG as OPTIMIZERS
+from optimizers.analysis import divergence_edge, regions
+from optimizers.params import Params
+from optimizers.run_config import RunConfig
+from optimizers.schedules import CATALOG as SCHEDULES
+from ui.cached import background, range_test, run
+from ui.lab_sections import map_names, unvalidated
+from viz.lr_lab import linked_figure, lr_range_figure
+
+BY_CONFIG = {RunConfig: repr}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_CONFIG)
+def linked(configs: tuple[RunConfig, ...], labels: tuple[str, ...]) -> tuple[str, list[dict]]:
+    """The linked views of the runs as the component's JSON, and its markers."""
+    land = landscapes.lookup(configs[0].landscape)
+    trajectories = [run(config) for config in configs]
+    figure, markers = linked_figure(
+        background(land.key),
+        list(labels),
+        np.stack([t.points[0, 0] for t in trajectories]),
+        np.stack([t.loss[0, 0] for t in trajectories]),
+        np.stack([t.lr[0] for t in trajectories]),
+        np.array([t.diverged_at[0, 0] for t in trajectories]),
+        [p for p, _ in land.minima],
+        land.domain,
+        map_names(land, trajectories),
+    )
+    return figure_json(figure), markers
+
+
+def range_config(config: RunConfig) -> RunConfig:
+    """The config with its rate at the optimizer's default: the range test sweeps the rate, so
+    it is the same for every rate of the config, and one cache entry serves them all."""
+    key, hp = config.optimizers[0]
+    default = OPTIMIZERS[key].hyperparam("learning_rate").default
+    return replace(config, optimizers=((key, Params(dict(hp) | {"learning_rate": default})),))
+
+
+def range_title(config: RunConfig) -> str:
+    """What the range test holds fixed: run 1's method and schedule, and the steps."""
+    schedule = SCHEDULES[config.schedule[0]].name.lower() if config.schedule else "constant rate"
+    name = OPTIMIZERS[config.optimizers[0][0]].name
+    return f"Run 1 ({name}, {schedule}): final f − f* after {config.steps} steps"
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def _range_figure(config: RunConfig) -> dict:
+    rates, final_loss, diverged = range_test(config)
+    gap = final_loss - background(config.landscape).minimum
+    edge = divergence_edge(rates, diverged)
+    return lr_range_figure(
+        rates, gap, diverged, regions(rates, gap, diverged), edge, range_title(config)
+    )
+
+
+def range_figure(config: RunConfig) -> go.Figure:
+    """The LR range test of run 1 (`config`): final f − f* for each rate of the rate slider."""
+    return unvalidated(_range_figure(range_config(config)))
