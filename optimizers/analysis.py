@@ -16,8 +16,9 @@ def distance_to_nearest(points: np.ndarray, minima: np.ndarray) -> np.ndarray:
     """min_i ‖p − m_i‖ for every point (…, 2); all NaN when there is no known minimum."""
     if len(minima) == 0:
         return np.full(points.shape[:-1], np.nan)
-    gaps = points[..., None, :] - np.asarray(minima, dtype=points.dtype)
-    return np.linalg.norm(gaps, axis=-1).min(axis=-1)
+    minima = np.asarray(minima, dtype=points.dtype)
+    x, y = points[..., 0, None], points[..., 1, None]
+    return np.sqrt(((x - minima[:, 0]) ** 2 + (y - minima[:, 1]) ** 2).min(axis=-1))
 
 
 def basins_grid(config, slot: int, resolution: int):

@@ -21,6 +21,7 @@ from ui.race_sections import (
     basins_section,
     divergence_warnings,
     inspector_section,
+    size_note,
     update_rules,
 )
 
@@ -129,6 +130,7 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
     config = link.config
     trajectory = run(config)
     with charts_box:
+        size_note(config)
         divergence_warnings(names, trajectory)
         st.radio(
             "View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True,

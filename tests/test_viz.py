@@ -12,6 +12,7 @@ import landscapes
 from components.live_figures import figure_bytes
 from landscapes.grid import evaluate_grid
 from lessons.race import CATALOG as PRESETS
+from lessons.starts import grid
 from optimizers.analysis import divergence_edge, regions
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
@@ -25,7 +26,7 @@ from viz import (
     surface_figure,
 )
 from viz.lr_lab import linked_figure
-from viz.race import exit_point
+from viz.race import Drawing, drawing, drawn_steps, exit_point
 
 MEGABYTE = 1_000_000
 
@@ -85,6 +86,40 @@ def test_the_map_probe_reads_the_landscape_values():
 def test_four_optimizers_over_1000_steps_send_under_a_megabyte():
     figure, _ = race_of(long_race())
     assert len(figure_bytes(figure, displayModeBar=False)) < MEGABYTE
+
+
+def big_grid_race() -> RunConfig:
+    """Issue 13's large run: 6 optimizers × 12 × 12 starts × 2000 steps."""
+    land = landscapes.CATALOG["himmelblau"]
+    optimizers = tuple(
+        (k, {}) for k in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+    )
+    return RunConfig(land.key, optimizers, grid(land.domain, 12), 2000)
+
+
+def test_a_large_race_is_drawn_within_its_budget_with_exact_heads_and_steps():
+    config = big_grid_race()
+    figure, run = race_of(config)
+    assert len(figure_bytes(figure, displayModeBar=False)) < 1.6 * MEGABYTE  # 79 MB undrawn
+    budget = drawing(6 * 144, 2000)
+    assert budget.reduced and len(figure.frames) == budget.frames
+    steps = [int(frame.name.split(".")[1]) for frame in figure.frames]
+    assert steps[0] == 0 and steps[-1] == 2000 and steps == sorted(steps)
+    labels = [int(step.label) for step in figure.layout.sliders[0].steps]
+    assert set(labels) <= set(steps) and labels[-1] == 2000
+    heads = [t for t in figure.data if t.marker.symbol == "circle"]
+    assert (run.diverged_at < 0).sum() > 100
+    final = figure.frames[-1]
+    for o, trace in enumerate(heads):
+        on = run.diverged_at[o] < 0  # a diverged start's head is gone, its ✕ marks the end
+        np.testing.assert_allclose(decoded(trace.x)[on], run.points[o, on, -1, 0], atol=1e-5)
+        data = final.data[list(final.traces).index(figure.data.index(trace))]
+        np.testing.assert_allclose(decoded(data.y)[on], run.points[o, on, -1, 1], atol=1e-5)
+
+
+def test_a_small_race_is_drawn_whole():
+    assert drawing(4, 1000) == Drawing(stride=1, frames=300)
+    np.testing.assert_array_equal(drawn_steps(10, 4), [0, 4, 8, 10])
 
 
 def test_axes_stay_on_the_domain():

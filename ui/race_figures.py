@@ -25,6 +25,7 @@ from viz import (
 GRID_RESOLUTION = 160
 SAME_PATH = 0.01
 SAME_SHARE = 0.8
+SAME_PATH_STEPS = 250
 
 
 def landscape_grid(land: Landscape) -> Grid:
@@ -50,9 +51,13 @@ def slot_names(keys: list[str], noise_std: float, noisy: tuple[bool, ...]) -> li
 def runs_on_top(path: np.ndarray, earlier: np.ndarray, tolerance: float) -> bool:
     """Whether a path [start, step, 2] runs on an earlier one: within `tolerance` of it at
     SAME_SHARE of the steps where either is still on its way (more than `tolerance` from its
-    end). Paths that converge to one point are not the same path."""
-    moving = (np.linalg.norm(path - path[:, -1:], axis=-1) > tolerance) | (
-        np.linalg.norm(earlier - earlier[:, -1:], axis=-1) > tolerance
+    end). Paths that converge to one point are not the same path. Judged on at most
+    SAME_PATH_STEPS steps evenly spread over the run."""
+    every = max(1, path.shape[1] // SAME_PATH_STEPS)
+    end, earlier_end = path[:, -1:], earlier[:, -1:]
+    path, earlier = path[:, ::every], earlier[:, ::every]
+    moving = (np.linalg.norm(path - end, axis=-1) > tolerance) | (
+        np.linalg.norm(earlier - earlier_end, axis=-1) > tolerance
     )
     close = np.linalg.norm(path - earlier, axis=-1) < tolerance
     return bool(moving.any()) and float(close[moving].mean()) >= SAME_SHARE

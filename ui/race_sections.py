@@ -6,6 +6,7 @@ from ui.cached import basins, inspector
 from ui.charts import plotly_chart
 from viz import basins_figure, colour
 from viz.palette import optimizer_styles
+from viz.race import drawing
 
 BASIN_RESOLUTION = 60
 ss = st.session_state
@@ -32,6 +33,20 @@ def update_rules(methods, names: list[str]) -> None:
         [(name, spec.latex) for spec, name in zip(methods, names, strict=True)],
         [style["color"] for style in styles],
     )
+
+
+def size_note(config) -> None:
+    """Say when a race is large enough to be drawn in part (viz.race.drawing) and slow."""
+    paths = len(config.optimizers) * len(config.starts)
+    budget = drawing(paths, config.steps)
+    if budget.reduced:
+        st.info(
+            f"A large race: {paths} paths × {config.steps} steps. So that it stays quick, the map "
+            f"draws one step in {budget.stride} of each path and {budget.frames} frames; the "
+            "heads, the ✕ marks and the curves use every step. A change takes about a second: "
+            "fewer starts or steps answer at once.",
+            icon=":material/speed:",
+        )
 
 
 def divergence_warnings(names: list[str], trajectory) -> None:

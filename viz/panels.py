@@ -16,6 +16,7 @@ from viz.background import (
     lecture_layout,
     lecture_layout_dict,
 )
+from viz.race import typed
 
 SURFACE_POINTS_PER_PATH = 400
 SURFACE_COLOURS = ("#F7FBFF", "#9ECAE1", "#2171B5")
@@ -200,8 +201,9 @@ def curves_figure(
             traces.append(
                 dict(
                     type="scatter",
-                    x=np.arange(series.shape[1]),
-                    y=series[o].astype(np.float32),
+                    x0=0,
+                    dx=1,
+                    y=typed(series[o]),
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
                     mode="lines",

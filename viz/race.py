@@ -47,6 +47,12 @@ from viz.background import (
 )
 
 KEY_FRAMES = 60
+# A large race (say 6 optimizers × 12 × 12 starts × 2000 steps) is drawn within a budget: its
+# paths with every k-th step (and the last), and fewer frames, so that one slider change stays
+# around a megabyte and a second to draw. Heads, ✕ marks, labels and every number stay exact.
+PATH_POINTS = 40_000  # path points in the base figure, over every optimizer and start
+FRAME_POINTS = 50_000  # roughly what the frames send: ~6 points per path per frame
+MIN_FRAMES = 10
 TOGGLE_BYTES = 34
 POINT_BYTES = 10.7
 PLAY_SECONDS = 10.0
@@ -112,6 +118,32 @@ def frame_plan(steps: int, starts: int, max_frames: int) -> FramePlan:
         if best is None or cost < best[0]:
             best = (cost, bounds)
     return FramePlan(shown, key, best[1])
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """How much of a race is drawn: every `stride`-th step of each path and up to `frames`
+    frames."""
+
+    stride: int
+    frames: int
+
+    @property
+    def reduced(self) -> bool:
+        return self.stride > 1
+
+
+def drawing(n_paths: int, steps: int, max_frames: int = 300) -> Drawing:
+    """The stride and frame count that keep `n_paths` paths of `steps` steps within PATH_POINTS
+    and FRAME_POINTS."""
+    stride = max(1, -(-n_paths * (steps + 1) // PATH_POINTS))
+    frames = int(np.clip(FRAME_POINTS // (6 * n_paths), MIN_FRAMES, max_frames))
+    return Drawing(stride, min(frames, max_frames))
+
+
+def drawn_steps(steps: int, stride: int) -> np.ndarray:
+    """Steps 0, stride, 2·stride, … and always the last."""
+    return np.unique(np.append(np.arange(0, steps + 1, stride), steps))
 
 
 def typed(values: np.ndarray) -> dict:
@@ -183,7 +215,7 @@ def _token(names: list[str], points: np.ndarray, diverged_at: np.ndarray) -> str
     return digest.hexdigest()
 
 
-def _controls(frame_names: list[str], plan: FramePlan, height: int) -> dict:
+def _controls(frame_names: list[str], plan: FramePlan, labels: np.ndarray, height: int) -> dict:
     """▶ Play / ❚❚ Pause and the step slider, under the x-axis title."""
     plot_px = height - CONTROLS_MARGIN - MAP_MARGIN["t"]
     below = -85 / plot_px
@@ -226,7 +258,7 @@ def _controls(frame_names: list[str], plan: FramePlan, height: int) -> dict:
             font=dict(size=palette.TITLE_FONT_SIZE - 2, color="#2a3f5f"),
         ),
         steps=[
-            dict(method="animate", label=str(plan.steps[f]), args=[[frame_names[f]], NOW])
+            dict(method="animate", label=str(labels[f]), args=[[frame_names[f]], NOW])
             for f in np.flatnonzero(plan.key)
         ],
     )
@@ -259,11 +291,15 @@ def race_figure(
     points = np.asarray(points, dtype=np.float64)
     diverged_at = np.asarray(diverged_at, dtype=int)
     n_opt, n_starts, n_points, _ = points.shape
-    plan = frame_plan(n_points - 1, n_starts, max_frames)
+    budget = drawing(n_opt * n_starts, n_points - 1, max_frames)
+    kept = drawn_steps(n_points - 1, budget.stride)
+    drawn = points[:, :, kept]
+    plan = frame_plan(len(kept) - 1, n_starts, budget.frames)
+    at = kept[plan.steps]  # the step each frame shows
     marks = _diverged_marks(points, diverged_at, domain)
     height = height or map_height(domain) + CONTROLS_MARGIN - MAP_MARGIN["b"]
     token = _token(names, points, diverged_at)
-    frame_names = [f"{token}.{step}" for step in plan.steps]
+    frame_names = [f"{token}.{step}" for step in at]
     final = len(plan.steps) - 1
     styles = styles or [dict(color=palette.colour(o), dash="solid") for o in range(n_opt)]
 
@@ -273,7 +309,7 @@ def race_figure(
     def path(o: int, span: tuple[int, int], **extra) -> dict:
         line = styles[o] | dict(width=palette.LINE_WIDTH)
         return (
-            dict(type="scatter", **_polyline(points[o], *span), mode="lines", line=line)
+            dict(type="scatter", **_polyline(drawn[o], *span), mode="lines", line=line)
             | style(o)
             | extra
         )
@@ -312,11 +348,11 @@ def race_figure(
     traces += [trace.to_plotly_json() for trace in landmark_traces(minima, saddles)]
 
     frames = []
-    for f, step in enumerate(plan.steps):
+    for f, step in enumerate(at):
         data, indices = [], []
         for o in range(n_opt):
             diverged = _diverged_by(diverged_at[o], step)
-            data += [_polyline(points[o], *plan.tip_span(f))]
+            data += [_polyline(drawn[o], *plan.tip_span(f))]
             data += [_xy(_masked(points[o, :, step], diverged))]
             indices += [tips[o], heads[o]]
             if o in crosses:
@@ -325,12 +361,12 @@ def race_figure(
         if plan.key[f]:
             finished = plan.finished(f)
             for o in range(n_opt):
-                data += [_polyline(points[o], *plan.mid_span(f))]
+                data += [_polyline(drawn[o], *plan.mid_span(f))]
                 data += [dict(opacity=int(c < finished)) for c in range(n_chunks)]
                 indices += [mids[o], *chunks[o]]
         frames.append(dict(name=frame_names[f], data=data, traces=indices))
 
-    layout = map_layout_dict(domain, height) | _controls(frame_names, plan, height)
+    layout = map_layout_dict(domain, height) | _controls(frame_names, plan, at, height)
     layout["margin"] = dict(MAP_MARGIN, b=CONTROLS_MARGIN)
     layout["images"] = [background_image(grid).to_plotly_json()]
     layout["meta"] = dict(probe=probe_grid(grid))
