@@ -10,6 +10,7 @@ for it.
 
 import asyncio
 import contextlib
+import importlib
 import os
 import threading
 from pathlib import Path
@@ -18,6 +19,8 @@ import jax
 
 CACHE_DIR = Path(os.environ.get("OPTISCAPE_JAX_CACHE", Path.home() / ".cache" / "optiscape-jax"))
 _started = threading.Lock()
+# Step counts a lecturer picks: each falls in its own compiled bucket (simulate.padded_size).
+COMMON_STEPS = (30, 100, 200, 300, 500, 1000, 2000)
 
 
 def enable_compilation_cache() -> None:
@@ -28,6 +31,8 @@ def enable_compilation_cache() -> None:
 def default_pictures() -> None:
     """The engine calls behind each page's default lesson, and the race's default charts in the
     caches every session shares (the kernels compiled here are what costs seconds)."""
+    from streamlit.string_util import is_emoji
+
     from lessons.adam_pitfalls import CATALOG as PITFALLS
     from lessons.learning_rate import CATALOG as LAB
     from lessons.network import CATALOG as NETWORK
@@ -37,11 +42,16 @@ def default_pictures() -> None:
     from optimizers.pitfalls import run_pitfall
     from optimizers.search import surface
     from optimizers.search_config import SearchConfig
+    from optimizers.simulate import simulate
     from ui import cached
 
+    importlib.import_module("pandas")  # Streamlit's components import it on a first page
+    is_emoji("⛰️")  # compiles Streamlit's emoji pattern (the page icon), 0.3 s
     race = RACE["zigzag"].config
     for view in ("race", "curves"):
         cached.chart_for(view, race, present=False)
+    for steps in COMMON_STEPS:
+        simulate(race.replace(steps=steps))
     for run in LAB["decay_under_noise"].runs:
         cached.run(run.config)
     cached.range_test(LAB["decay_under_noise"].runs[0].config)
