@@ -29,6 +29,7 @@ domain widths, so it nearly always does), where the path's last segment leaves t
 """
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -78,10 +79,14 @@ class FramePlan:
     key: np.ndarray
     bounds: np.ndarray
 
+    @functools.cached_property
+    def _last_keys(self) -> np.ndarray:
+        keys = np.flatnonzero(self.key)
+        return keys[np.searchsorted(keys, np.arange(len(self.key)), side="right") - 1]
+
     def last_key(self, frame: int) -> int:
         """The latest key frame at or before `frame`."""
-        keys = np.flatnonzero(self.key)
-        return int(keys[np.searchsorted(keys, frame, side="right") - 1])
+        return int(self._last_keys[frame])
 
     def finished(self, frame: int) -> int:
         """How many chunks are complete (shown) at a frame."""
