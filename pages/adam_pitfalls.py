@@ -74,11 +74,21 @@ sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
 sidebar.subheader("The construction")
 part = sidebar.selectbox("Show", PARTS, key="ap.part", format_func=PART_NAMES.get)
-chosen = settings(sidebar, part)
-config = binder.checked(
-    lambda: PitfallConfig(**{name: ss[f"ap.{name}"] for name in FIELDS} | chosen)
-)
-binder.show_lesson(binder.publish(config))
-with st.spinner("Running…"):
-    result = cached_run(config)
-SHOW[config.part](config, result)
+settings_box = sidebar.container()
+
+
+@st.fragment
+def picture(part: str) -> None:
+    """The part's sliders and everything they change (the lesson's note, the link, the numbers
+    and figures): a move reruns only this, not the lesson buttons and the rest of the sidebar."""
+    chosen = settings(settings_box, part)
+    config = binder.checked(
+        lambda: PitfallConfig(**{name: ss[f"ap.{name}"] for name in FIELDS} | chosen)
+    )
+    binder.show_lesson(binder.publish(config))
+    with st.spinner("Running…"):
+        result = cached_run(config)
+    SHOW[config.part](config, result)
+
+
+picture(part)

@@ -11,19 +11,13 @@ from lessons.race import CATALOG as PRESETS
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig
 from ui import controls
+from ui import race_sections as sections
 from ui.binder import Binder
 from ui.cached import background, chart, run
 from ui.export import export_section
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.race_figures import slot_names
 from ui.race_link import RaceLink
-from ui.race_sections import (
-    basins_section,
-    divergence_warnings,
-    inspector_section,
-    size_note,
-    update_rules,
-)
 
 MAX_SLOTS = 6
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
@@ -90,21 +84,21 @@ batch = controls.batch_control(sidebar, "")
 sidebar.subheader("Run")
 run_box = sidebar.container()
 sidebar.caption("Click the map to move the start.")
+binder.tools()
 
 head, formula = st.columns([2, 3], vertical_alignment="center")
 head.markdown(f"### {land.name}")
 formula.latex(land.latex)
 notes = binder.notes()
-(x0, x1), (y0, y1) = land.domain
-notes.caption(f"{land.lesson} Domain: x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}].")
+notes.caption(f"{land.lesson} Domain: {sections.domain_text(land.domain)}.")
 shown = binder.on_show()
 binder.show_lesson(shown, notes)
 if shown and shown.latex:
     notes.latex(shown.latex)
-charts_box, rules_box, sections_box = st.container(), st.container(), st.container()
 names = slot_names([spec.key for spec in methods], noise, tuple(noisy))
-with rules_box:
-    update_rules(methods, names)
+charts_box = st.container()
+sections.update_rules(methods, names)
+sections_box = st.container()
 
 
 @st.fragment
@@ -125,13 +119,13 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
             ss["inspect"] if ss.get("inspector") else None, **controls.start_pattern(""),
         )
     )  # fmt: skip
-    if binder.publish(link) is None and shown:
+    if binder.publish(link, tools=False) is None and shown:
         st.rerun()  # the lesson's words above no longer describe this picture
     config = link.config
     trajectory = run(config)
     with charts_box:
-        size_note(config)
-        divergence_warnings(names, trajectory)
+        sections.size_note(config)
+        sections.divergence_warnings(names, trajectory)
         st.radio(
             "View", list(VIEWS), key="view", format_func=VIEWS.get, horizontal=True,
             label_visibility="collapsed",
@@ -142,8 +136,8 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
             on_click=start_from_click,
         )
     with sections_box:
-        inspector_section(config)
-        basins_section(config, names, land)
+        sections.inspector_section(config)
+        sections.basins_section(config, names, land)
         export_section(config, trajectory, background(config.landscape), names)
 
 

@@ -19,7 +19,7 @@ from optimizers.lab_config import LabConfig
 from optimizers.pitfalls import PitfallConfig
 from optimizers.search_config import SearchConfig
 from ui.init_norm_view import InitNormConfig
-from ui.lecture import PAGES, hidden_classes, parse_lecture, shipped
+from ui.lecture import MINE_KEY, PAGES, hidden_classes, parse_lecture, shipped
 from ui.loss_landscape_view import LandscapeConfig
 from ui.race_link import RaceLink
 
@@ -112,3 +112,12 @@ def test_present_mode_hides_the_title_and_offers_a_way_out():
     at.button(key="leave_present").click().run()
     assert "present" not in at.query_params
     assert at.title
+
+
+def test_add_this_picture_takes_the_link_as_it_is_after_a_slider_moved():
+    at = open_race({"lesson": "zigzag"})
+    at.slider(key="steps").set_value(44).run()
+    assert at.query_params["steps"] == "44"
+    at.button(key="lecture_add").click().run()
+    (slide,) = at.session_state[MINE_KEY]
+    assert "steps=44" in slide.link

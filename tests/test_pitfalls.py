@@ -1,8 +1,10 @@
 """The "Adam's weaknesses" page: each lesson's sentence on its own numbers, the link, the page."""
 
+import json
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam_pitfalls import CATALOG as LESSONS
 from optimizers.pitfalls import LANDSCAPES, PARTS, PitfallConfig, online_runs, run_pitfall
+from viz.pitfalls import online_figure
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "adam_pitfalls.py")
 
@@ -154,3 +157,36 @@ def test_a_bad_link_shows_why_and_the_first_lesson():
     assert not at.exception
     assert "could not be read" in at.warning[0].value
     assert LESSONS["reddi"].title in at.info[0].value
+
+
+def figure_data(at: AppTest) -> list:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+
+
+def test_beta2_reruns_its_fragment_with_new_curves_a_new_link_and_no_lesson():
+    """β₂ and the figures it changes rerun as one fragment; the figure, the link and the
+    lesson's note still follow it."""
+    at = open_page({"lesson": "reddi"})
+    before = figure_data(at)
+    assert at.query_params["lesson"] == "reddi"
+    at.slider(key="ap.b2").set_value(0.999).run()
+    assert not at.exception
+    assert at.query_params["b2"] == "0.999"
+    assert "lesson" not in at.query_params
+    assert not at.info
+    assert figure_data(at) != before
+    assert len(figure_data(at)) == 2 * len(online_runs(LESSONS["reddi"].config))
+
+
+def test_the_online_figure_is_a_valid_plotly_figure():
+    config = LESSONS["reddi_online"].config
+    result = run_pitfall(config)
+    names = list(online_runs(config))
+    spec = online_figure(
+        result.steps, result.x, result.average_regret, result.x_star, names,
+        [dict(color="red")] * len(names), log_steps=True,
+    )  # fmt: skip
+    figure = go.Figure(spec)
+    assert figure.layout.xaxis.type == "log"
+    assert figure.layout.shapes[0].y0 == result.x_star
+    assert len(figure.data) == 2 * len(names)

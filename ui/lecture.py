@@ -166,12 +166,14 @@ def load_lecture(name: str) -> Lecture:
     return lectures[name]
 
 
-def lecture_builder(container, page: str, query: dict[str, str]) -> None:
-    """Add the picture on show to this session's lecture, download it, or load one."""
+def lecture_builder(container, page: str) -> None:
+    """Add the picture on show (the link as it is when the button is pressed) to this session's
+    lecture, download it, or load one."""
     box = container.expander("My lecture")
     mine = st.session_state.setdefault(MINE_KEY, [])
     title = box.text_input("Title of this picture", key="lecture_title", max_chars=120)
     if box.button("Add this picture", key="lecture_add", width="stretch"):
+        query = st.query_params.to_dict()
         link = page + "?" + urlencode({k: v for k, v in query.items() if k not in VIEW_KEYS})
         mine.append(Slide(title or f"Picture {len(mine) + 1}", link))
     if mine:

@@ -35,6 +35,11 @@ def update_rules(methods, names: list[str]) -> None:
     )
 
 
+def domain_text(domain) -> str:
+    (x0, x1), (y0, y1) = domain
+    return f"x ∈ [{x0:g}, {x1:g}], y ∈ [{y0:g}, {y1:g}]"
+
+
 def size_note(config) -> None:
     """Say when a race is large enough to be drawn in part (viz.race.drawing) and slow."""
     paths = len(config.optimizers) * len(config.starts)

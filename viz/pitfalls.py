@@ -1,5 +1,7 @@
 """Figures of the "Adam's weaknesses" page: NumPy arrays in, Plotly figures out."""
 
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -14,6 +16,7 @@ from viz.background import (
     lecture_layout,
 )
 from viz.panels import value_axis
+from viz.race import typed
 
 PANEL_HEIGHT = 460
 MAP_HEIGHT = 520
@@ -41,6 +44,29 @@ def _two_panels(left: str, right: str) -> go.Figure:
     return fig
 
 
+@functools.cache
+def _two_panels_layout(left: str, right: str) -> dict:
+    """The layout of `_two_panels` as a dict, made by plotly.py once per pair of titles (shared:
+    callers copy what they change)."""
+    return _two_panels(left, right).to_dict()["layout"]
+
+
+def _dict_line(x, y, name: str, style: dict, axes: str = "", showlegend: bool = True) -> dict:
+    """`_line` as a trace dict on the axes x{axes}, y{axes}, its arrays typed."""
+    return dict(
+        type="scatter",
+        x=typed(x),
+        y=typed(y),
+        xaxis=f"x{axes}",
+        yaxis=f"y{axes}",
+        mode="lines",
+        name=name,
+        legendgroup=name,
+        showlegend=showlegend,
+        line=style | dict(width=palette.THIN_LINE_WIDTH + 0.5),
+    )
+
+
 def online_figure(
     steps: np.ndarray,
     x: np.ndarray,
@@ -49,31 +75,50 @@ def online_figure(
     names: list[str],
     styles: list[dict],
     log_steps: bool,
-) -> go.Figure:
+) -> dict:
     """x_t and the average regret R_t/t of each optimizer against the step t (a log axis for
-    the long runs); the best fixed point x* as a dashed line."""
-    fig = _two_panels("where it plays: x_t", "average regret R_t / t")
-    for o, name in enumerate(names):
-        fig.add_trace(_line(steps, x[o], name, styles[o]), row=1, col=1)
-        fig.add_trace(_line(steps, regret[o], name, styles[o], False), row=1, col=2)
-    fig.add_hline(y=x_star, line=dict(color="black", dash="dash", width=1.5), row=1, col=1)
-    fig.add_annotation(
-        x=0.02,
-        xref="x domain",
-        y=x_star,
-        yref="y",
-        text=f"x* = {x_star:g}",
-        showarrow=False,
-        yshift=12 if x_star < 0 else -12,
-        xanchor="left",
-        font=dict(size=palette.FONT_SIZE),
-    )
+    the long runs); the best fixed point x* as a dashed line.
+
+    A plain figure dict (plotly.py's make_subplots and validation cost 0.2–0.6 s a build here, a
+    slider's whole budget); `go.Figure(online_figure(...))` validates it in the tests."""
+    layout = dict(_two_panels_layout("where it plays: x_t", "average regret R_t / t"))
     kind = dict(type="log", dtick=1, exponentformat="power") if log_steps else {}
-    fig.update_xaxes(axis_style("step t") | dict(showgrid=True) | kind)
-    fig.update_yaxes(axis_style("") | dict(range=[-1.1, 1.1], showgrid=True), row=1, col=1)
+    for axis in ("xaxis", "xaxis2"):
+        layout[axis] = layout[axis] | axis_style("step t") | dict(showgrid=True) | kind
     positive = np.where(regret > 0, regret, np.nan)
-    fig.update_yaxes(axis_style("") | dict(showgrid=True) | value_axis(positive), row=1, col=2)
-    return fig
+    layout["yaxis"] = layout["yaxis"] | axis_style("") | dict(range=[-1.1, 1.1], showgrid=True)
+    layout["yaxis2"] = layout["yaxis2"] | axis_style("") | dict(showgrid=True) | value_axis(positive)
+    layout["shapes"] = [
+        dict(
+            type="line",
+            x0=0,
+            x1=1,
+            xref="x domain",
+            y0=x_star,
+            y1=x_star,
+            yref="y",
+            line=dict(color="black", dash="dash", width=1.5),
+        )
+    ]
+    layout["annotations"] = [
+        *layout["annotations"],
+        dict(
+            x=0.02,
+            xref="x domain",
+            y=x_star,
+            yref="y",
+            text=f"x* = {x_star:g}",
+            showarrow=False,
+            yshift=12 if x_star < 0 else -12,
+            xanchor="left",
+            font=dict(size=palette.FONT_SIZE),
+        ),
+    ]
+    data = []
+    for o, name in enumerate(names):
+        data.append(_dict_line(steps, x[o], name, styles[o]))
+        data.append(_dict_line(steps, regret[o], name, styles[o], "2", False))
+    return dict(data=data, layout=layout)
 
 
 def wilson_figure(
