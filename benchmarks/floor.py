@@ -71,6 +71,27 @@ PAGES = {
 }
 
 
+def large_race_path() -> str:
+    """Issue 13's large run: 6 optimizers × a 12 × 12 grid of starts × 2000 steps."""
+    from urllib.parse import urlencode
+
+    import landscapes
+    from lessons.starts import grid
+    from optimizers.run_config import RunConfig
+    from ui.race_link import RaceLink
+
+    land = landscapes.lookup("himmelblau")
+    keys = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+    config = RunConfig(land.key, tuple((k, {}) for k in keys), grid(land.domain, 12), 2000)
+    return "/?" + urlencode(RaceLink(config, mode="grid", sn=12).to_query())
+
+
+PAGES["race, 6 optimizers × 12 × 12 starts × 2000 steps"] = (
+    large_race_path(),
+    (Slider("first optimizer's learning rate", r"0-hp-[a-z0-9_]+-learning_rate"),),
+)
+
+
 @dataclass
 class Loads:
     first: float  # the first visitor after the server started
@@ -158,7 +179,8 @@ HEADER = (
 
 
 def table(result: PageResult, floor_loads: Loads, race_loads: Loads | None) -> str:
-    lines = [f"### {result.name} (`{result.path}`)", "", HEADER]
+    path = result.path if "?" not in result.path else result.path.split("?")[0] + "?…"
+    lines = [f"### {result.name} (`{path}`)", "", HEADER]
     lines += [slider_row(s, result.floor) for s in result.sliders]
     lines.append(slider_row(result.floor, None))
     lines += [
