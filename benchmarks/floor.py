@@ -30,7 +30,9 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import landscapes
 from benchmarks.browser_timing import (
     Samples,
     Slider,
@@ -40,6 +42,9 @@ from benchmarks.browser_timing import (
     open_page,
     streamlit_server,
 )
+from lessons.starts import grid
+from optimizers.run_config import RunConfig
+from ui.race_link import RaceLink
 
 WARM_UP, TIMED = 3, 20
 LOADS = 3
@@ -73,13 +78,6 @@ PAGES = {
 
 def large_race_path() -> str:
     """Issue 13's large run: 6 optimizers × a 12 × 12 grid of starts × 2000 steps."""
-    from urllib.parse import urlencode
-
-    import landscapes
-    from lessons.starts import grid
-    from optimizers.run_config import RunConfig
-    from ui.race_link import RaceLink
-
     land = landscapes.lookup("himmelblau")
     keys = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
     config = RunConfig(land.key, tuple((k, {}) for k in keys), grid(land.domain, 12), 2000)
