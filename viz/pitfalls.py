@@ -87,7 +87,8 @@ def online_figure(
         layout[axis] = layout[axis] | axis_style("step t") | dict(showgrid=True) | kind
     positive = np.where(regret > 0, regret, np.nan)
     layout["yaxis"] = layout["yaxis"] | axis_style("") | dict(range=[-1.1, 1.1], showgrid=True)
-    layout["yaxis2"] = layout["yaxis2"] | axis_style("") | dict(showgrid=True) | value_axis(positive)
+    regret_axis = axis_style("") | dict(showgrid=True) | value_axis(positive)
+    layout["yaxis2"] = layout["yaxis2"] | regret_axis
     layout["shapes"] = [
         dict(
             type="line",
