@@ -1,10 +1,10 @@
 """Hyperparameter search: grid vs random, log scales and coarse-to-fine, all on real runs.
 
 controls → SearchConfig (one optimizer's run, two searched axes, budget, zoom) → sweeps →
-viz.search figures; the link is the SearchConfig.
+viz.search figures; the link is the SearchConfig. The budget and the start are the sliders a
+lecturer moves most: they and everything they change live in one fragment, so that moving them
+reruns neither the rest of the sidebar nor the sampling section.
 """
-
-import functools
 
 import streamlit as st
 
@@ -13,14 +13,12 @@ from lessons.search import CATALOG as PRESETS
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig
 from optimizers.search import SEARCHABLE, default_pair
-from optimizers.search_config import BUDGETS, MAX_ROUNDS, SearchConfig
+from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls
 from ui.binder import Binder
-from ui.charts import plotly_chart
+from ui.charts import IMAGE_FORMAT_KEY
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, race, response_surface, rounds, trials
-from ui.search_sections import headline, sampling_section, zoom_to_selection
-from viz.search import best_after_n_figure, number, response_surface_figure, rounds_figure
+from ui.search_sections import rounds_section, sampling_section, start_over, surface_section
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
 ss = st.session_state
@@ -33,10 +31,6 @@ def load(search: SearchConfig) -> None:
     ss["hs.opt"], ss["hs.x"], ss["hs.y"] = run.optimizers[0][0], search.x, search.y
     ss["hs.steps"], ss["hs.seed"] = run.steps, run.seed
     ss["hs.n"], ss["hs.kind"], ss["hs.zoom"] = search.budget, search.kind, list(search.zoom)
-
-
-def start_over() -> None:
-    ss["hs.zoom"] = []
 
 
 def optimizer_changed() -> None:
@@ -78,65 +72,36 @@ sidebar.radio(
     "Objective", list(KINDS), key="hs.kind", format_func=KINDS.get, horizontal=True,
     on_change=start_over,
 )  # fmt: skip
-sidebar.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
+budget_box = sidebar.container()
 sidebar.slider("steps per run", 10, 1000, key="hs.steps", on_change=start_over)
-(start,) = controls.starts_control(sidebar, "hs.", land)
+start_box = sidebar.container()
 sidebar.number_input("seed", 0, 2**31 - 1, key="hs.seed", on_change=start_over)
-
-search = binder.checked(
-    lambda: SearchConfig(
-        RunConfig(land.key, ((spec.key, spec.defaults()),), (start,), ss["hs.steps"],
-                  seed=ss["hs.seed"]),
-        ss["hs.x"], ss["hs.y"], ss["hs.n"], ss["hs.kind"], tuple(ss["hs.zoom"]),
-    )
-)  # fmt: skip
-binder.show_lesson(binder.publish(search))
-x, y = search.axes
-fixed = ", ".join(
-    f"{h.symbol} = {number(h.default, 4)}"
-    for h in spec.hyperparams
-    if h.name not in {x.name, y.name}
-)
-st.caption(
-    f"{spec.name} on {land.name}, {search.run.steps} steps from ({start[0]:.3g}, {start[1]:.3g}); "
-    f"the objective is the {KINDS[search.kind]} minus f*. Fixed: {fixed or 'nothing else'}."
-)
-found = response_surface(search)
-grid, grid_loss, random, random_loss = trials(search)
-st.markdown(headline(search, grid, grid_loss, random, random_loss))
-plotly_chart(response_surface_figure(found, grid, grid_loss, random, random_loss))
-st.caption(
-    f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs in "
-    "one vectorised sweep; grey: the run diverged. Squares: the grid search; circles: the random "
-    "search with the same budget; stars: the best trial of each. Above and to the right, each "
-    "trial is projected onto one axis, on top of the best value reachable along it (grey line)."
-)
-
-st.subheader("Best found after n trials")
-st.caption(
-    f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh random "
-    "draws); the band is the middle half of the seeds."
-)
-plotly_chart(best_after_n_figure(race(search)))
-
+top = st.container()
 sampling_section()
+bottom = st.container()
+ss["hs.format"] = ss.get(IMAGE_FORMAT_KEY, "png")
 
-st.subheader("Coarse to fine")
-st.caption(
-    "Round 1 samples the whole square. Press zoom to sample the next round inside a box around "
-    "the best trials so far, or drag a box on the chart to choose the region yourself."
-)
-buttons = st.columns([1, 1, 4])
-buttons[0].button(
-    "Zoom in", key="hs.zoom_in", disabled=len(search.zoom) >= MAX_ROUNDS - 1,
-    on_click=lambda: ss.update({"hs.zoom": [*ss["hs.zoom"], None]}),
-)  # fmt: skip
-buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
-found_rounds = rounds(search)
-st.markdown(f"**{len(found_rounds)} round(s) of {search.budget} trials.**")
-plotly_chart(
-    rounds_figure(found, found_rounds),
-    key="hs.rounds_chart",
-    on_select=functools.partial(zoom_to_selection, search),
-    selection_mode="box",
-)
+
+@st.fragment
+def searched(land, spec, budget_box, start_box, top, bottom) -> None:
+    """The budget and the start, and everything they change (the charts, the rounds, the link):
+    moving them reruns this part of the page only."""
+    if ss.get(IMAGE_FORMAT_KEY, "png") != ss["hs.format"]:
+        st.rerun()  # the sampling chart, drawn outside, downloads in the new format too
+    budget_box.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
+    (start,) = controls.starts_control(start_box, "hs.", land)
+    with top:
+        search = binder.checked(
+            lambda: SearchConfig(
+                RunConfig(land.key, ((spec.key, spec.defaults()),), (start,), ss["hs.steps"],
+                          seed=ss["hs.seed"]),
+                ss["hs.x"], ss["hs.y"], ss["hs.n"], ss["hs.kind"], tuple(ss["hs.zoom"]),
+            )
+        )  # fmt: skip
+        binder.show_lesson(binder.publish(search))
+        surface_section(search, land, spec, KINDS)
+    with bottom:
+        rounds_section(search)
+
+
+searched(land, spec, budget_box, start_box, top, bottom)

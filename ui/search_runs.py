@@ -20,7 +20,9 @@ RACE_SEEDS = 200
 BY_CONFIG = {RunConfig: repr, SearchConfig: repr}
 
 
-def _unzoomed(search: SearchConfig) -> SearchConfig:
+def unzoomed(search: SearchConfig) -> SearchConfig:
+    """The search without its coarse-to-fine rounds: all that the surface, trials and race
+    depend on."""
     return SearchConfig(search.run, search.x, search.y, search.budget, search.kind)
 
 
@@ -47,7 +49,7 @@ def _trials(search: SearchConfig):
 
 def trials(search: SearchConfig):
     """A grid search and a random search with the same budget: points and losses of each."""
-    return _trials(_unzoomed(search))
+    return _trials(unzoomed(search))
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONFIG)
@@ -58,7 +60,7 @@ def _race(search: SearchConfig):
 
 def race(search: SearchConfig):
     """The best loss after n trials over RACE_SEEDS seeds, for grid and random searches."""
-    return _race(_unzoomed(search))
+    return _race(unzoomed(search))
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONFIG)

@@ -1,16 +1,77 @@
-"""Parts of the search page that need no run: sampling on the right scale, and turning a box
-dragged on the rounds chart into the next round's region."""
+"""Sections of the search page: the response surface and the race (the budget's and the
+start's), sampling on the right scale (no run), coarse to fine, and turning a box dragged on
+the rounds chart into the next round's region."""
+
+import functools
 
 import numpy as np
 import streamlit as st
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
-from ui.charts import plotly_chart
-from viz.search import number, power, sampling_figure, symbol
+from ui.search_charts import race_chart, rounds_chart, sampling_chart, show, surface_chart
+from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, rounds, trials
+from viz.search import number, symbol
 
-SAMPLING_DRAWS = 2000
 MIN_BOX = 1e-3
 ss = st.session_state
+
+
+def surface_section(search: SearchConfig, land, spec, kinds: dict[str, str]) -> None:
+    """What is searched, what the grid and random search found, the response surface with their
+    trials, and the race of best-found-so-far over many seeds."""
+    x, y = search.axes
+    start = search.run.starts[0]
+    fixed = ", ".join(
+        f"{h.symbol} = {number(h.default, 4)}"
+        for h in spec.hyperparams
+        if h.name not in {x.name, y.name}
+    )
+    st.caption(
+        f"{spec.name} on {land.name}, {search.run.steps} steps from ({start[0]:.3g}, "
+        f"{start[1]:.3g}); the objective is the {kinds[search.kind]} minus f*. "
+        f"Fixed: {fixed or 'nothing else'}."
+    )
+    st.markdown(headline(search, *trials(search)))
+    show(surface_chart(search))
+    st.caption(
+        f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs "
+        "in one vectorised sweep; grey: the run diverged. Squares: the grid search; circles: the "
+        "random search with the same budget; stars: the best trial of each. Above and to the "
+        "right, each trial is projected onto one axis, on top of the best value reachable along "
+        "it (grey line)."
+    )
+    st.subheader("Best found after n trials")
+    st.caption(
+        f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh "
+        "random draws); the band is the middle half of the seeds."
+    )
+    show(race_chart(search))
+
+
+def rounds_section(search: SearchConfig) -> None:
+    """Coarse to fine: zoom in around the best trials, or into a box dragged on the chart."""
+    st.subheader("Coarse to fine")
+    st.caption(
+        "Round 1 samples the whole square. Press zoom to sample the next round inside a box "
+        "around the best trials so far, or drag a box on the chart to choose the region yourself."
+    )
+    buttons = st.columns([1, 1, 4])
+    buttons[0].button(
+        "Zoom in", key="hs.zoom_in", disabled=len(search.zoom) >= MAX_ROUNDS - 1,
+        on_click=lambda: ss.update({"hs.zoom": [*ss["hs.zoom"], None]}),
+    )  # fmt: skip
+    buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
+    st.markdown(f"**{len(rounds(search))} round(s) of {search.budget} trials.**")
+    show(
+        rounds_chart(search),
+        key="hs.rounds_chart",
+        on_select=functools.partial(zoom_to_selection, search),
+        selection_mode="box",
+    )
+
+
+def start_over() -> None:
+    ss["hs.zoom"] = []
 
 
 def sampling_section() -> None:
@@ -24,20 +85,7 @@ def sampling_section() -> None:
         "drawn as 10ʳ every decade gets the same share. The same holds for β between 0.9 and "
         "0.999: what matters is 1 − β, the length of the average's memory 1/(1 − β)."
     )
-    uniform = np.random.default_rng(0).uniform(size=SAMPLING_DRAWS)
-    rate, decay = (
-        "learning rate η (log scale): η ∈ [10⁻⁴, 1]",
-        "β (1 − β on a log scale): β ∈ [0.9, 0.999]",
-    )
-    samples = {
-        rate: (np.log10(1e-4 + uniform * (1 - 1e-4)), -4 * uniform),
-        decay: (np.log10(1 - (0.9 + uniform * 0.099)), np.log10(10.0 ** (-3 + 2 * uniform))),
-    }
-    ticks = {
-        rate: dict(tickvals=list(range(-4, 1)), ticktext=[power(e) for e in range(-4, 1)]),
-        decay: dict(tickvals=[-1, -2, -3], ticktext=["0.9", "0.99", "0.999"], autorange="reversed"),
-    }
-    plotly_chart(sampling_figure(samples, ticks))
+    show(sampling_chart())
 
 
 def zoom_to_selection(search: SearchConfig) -> None:

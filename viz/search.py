@@ -5,14 +5,25 @@ of a coarse-to-fine search.
 Every axis is drawn on its sampling scale: a learning rate on a log axis, a decay rate β as
 1 − β on a reversed log axis (so β grows upwards or rightwards, and 0.9, 0.99, 0.999 are evenly
 spaced), anything else linearly.
+
+The charts the page redraws on every change are figure dicts built here without plotly.py (whose
+validation costs tens of ms per figure), their arrays packed as plotly.js typed arrays; the
+response surface is sent as float32, its diverged cells as gaps over one grey cell.
 """
 
+import base64
+import functools
+import struct
+import zlib
+
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from viz import palette
-from viz.background import axis_style, lecture_layout
+from viz.background import axis_style, lecture_layout, lecture_layout_dict
 
 TINY = 1e-12
 ZERO = 1e-10
@@ -20,9 +31,17 @@ SURFACE_HEIGHT = 600
 ROUNDS_HEIGHT = 560
 CURVE_HEIGHT = 430
 SAMPLING_HEIGHT = 400
+BACKDROP_PIXELS = 6  # per cell of the rounds chart's backdrop, so that it stays sharp
+# As wide as plotly.js would grow them to hold tick labels such as 10⁻¹⁰, the axis titles, the
+# one-row legend above and the colour bar: growing them costs a second drawing on every redraw.
+SURFACE_MARGIN = dict(l=110, r=100, t=53, b=84)
+CURVE_MARGIN = dict(l=110, r=20, t=50, b=84)
+ROUNDS_MARGIN = dict(l=110, r=20, t=53, b=84)
 DECAYS = (0.9, 0.99, 0.999, 0.9999)
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-COLOURSCALE = "Viridis"
+VIRIDIS = [[i / 9, colour] for i, colour in enumerate(plotly.colors.sequential.Viridis)]
+COLOURSCALE = VIRIDIS  # plotly.py's Viridis, spelt out (plotly.js has its own by that name)
+TRACE_TYPES = ("scatter", "heatmap", "bar")
 MASK_COLOUR = "#D9D9D9"
 GRID_COLOUR = "#FFFFFF"
 RANDOM_COLOUR = palette.COLOURS[1]
@@ -119,62 +138,136 @@ def _log_loss(loss: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(loss), np.log10(np.maximum(loss, 0.0) + TINY), np.nan)
 
 
-def _surface_trace(surface, showscale: bool = True, opacity: float = 1.0) -> go.Heatmap:
-    return go.Heatmap(
-        x=drawn(surface.x, surface.xs),
-        y=drawn(surface.y, surface.ys),
-        z=_log_loss(surface.loss).astype(np.float32),
-        colorscale=COLOURSCALE,
-        opacity=opacity,
-        showscale=showscale,
-        colorbar=dict(
+TYPED_ARRAYS = {"float64": "f8", "float32": "f4", "int32": "i4", "int16": "i2", "int8": "i1"}
+TYPED_ARRAYS |= {"uint32": "u4", "uint16": "u2", "uint8": "u1"}
+
+
+def packed(values, dtype=None) -> dict:
+    """An array as plotly.js reads it fastest and smallest, a typed array in base64 (as plotly.py
+    sends a numpy array), optionally cast to `dtype` first; plotly.js has no 64-bit integers."""
+    array = np.ascontiguousarray(values, dtype=dtype)
+    if array.dtype.kind in "iub" and array.dtype.name not in TYPED_ARRAYS:
+        array = array.astype(np.int32)
+    spec = {"dtype": TYPED_ARRAYS[array.dtype.name], "bdata": base64.b64encode(array).decode()}
+    if array.ndim > 1:
+        spec["shape"] = ", ".join(map(str, array.shape))
+    return spec
+
+
+@functools.cache
+def _template() -> dict:
+    """The lecture template (palette.TEMPLATE) as plotly.py expands it, keeping the defaults of
+    the trace types these figures use (the rest is ~5 kB per figure that nothing reads)."""
+    template = pio.templates[palette.TEMPLATE].to_plotly_json()
+    data = {kind: template["data"][kind] for kind in TRACE_TYPES if kind in template["data"]}
+    return {"data": data, "layout": template["layout"]}
+
+
+def _lecture(height: int, margin: dict) -> dict:
+    """The lecture look, the template spelt out, and margins that already hold the axis titles,
+    the legend and the colour bar: plotly.js draws a figure twice, on every redraw, when its
+    margins must grow to fit them."""
+    return lecture_layout_dict(height, margin) | {"template": _template()}
+
+
+def _edges(axis, values: np.ndarray) -> list[float]:
+    """The outer edges of the heat-map cells centred on `values` (drawn), as plotly.js puts
+    them: half a cell beyond the first and last centres, geometric on a log axis."""
+    v = drawn(axis, values)
+    if axis.scale == "linear":
+        return [1.5 * v[0] - 0.5 * v[1], 1.5 * v[-1] - 0.5 * v[-2]]
+    return [v[0] ** 1.5 / v[1] ** 0.5, v[-1] ** 1.5 / v[-2] ** 0.5]
+
+
+def _mask_trace(surface, axes: dict | None = None) -> dict:
+    """One grey cell under the whole surface: where a run diverged, the surface has a gap and
+    the grey shows through (a single cell, where a mask of every cell would cost 50 kB)."""
+    return {
+        "type": "heatmap",
+        "x": _edges(surface.x, surface.xs),
+        "y": _edges(surface.y, surface.ys),
+        "z": [[1.0]],
+        "colorscale": [[0, MASK_COLOUR], [1, MASK_COLOUR]],
+        "showscale": False,
+        "hovertemplate": "diverged<extra></extra>",
+        "name": "diverged",
+        **(axes or {}),
+    }
+
+
+def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
+    """How a cell's hyperparameters appear in its hover label: a log or linear axis reads its
+    own coordinate; a log1m axis is drawn as 1 − β, so β itself travels as customdata (only
+    then: 40 kB per axis)."""
+    channels, parts = [], []
+    for axis, coordinate, values, count in (
+        (surface.x, "x", surface.xs, len(surface.ys)),
+        (surface.y, "y", surface.ys, len(surface.xs)),
+    ):
+        if axis.scale != "log1m":
+            parts.append(f"{symbol(axis)} = %{{{coordinate}:.4g}}")
+            continue
+        grid = np.tile(values, (count, 1)) if coordinate == "x" else np.tile(values, (count, 1)).T
+        parts.append(f"{symbol(axis)} = %{{customdata[{len(channels)}]:.4g}}")
+        channels.append(grid)
+    if len(channels) == 1:
+        parts = [part.replace("customdata[0]", "customdata") for part in parts]
+        return parts, channels[0].astype(np.float32)
+    return parts, np.dstack(channels).astype(np.float32) if channels else None
+
+
+def _surface_trace(surface, axes: dict | None = None) -> dict:
+    """The log₁₀ loss as a heat map; diverged runs are gaps (the grey mask shows through) whose
+    hover label says so."""
+    names, customdata = _hover_values(surface)
+    trace = {
+        "type": "heatmap",
+        "x": packed(drawn(surface.x, surface.xs)),
+        "y": packed(drawn(surface.y, surface.ys)),
+        "z": packed(_log_loss(surface.loss), np.float32),
+        "colorscale": COLOURSCALE,
+        "showscale": True,
+        "colorbar": dict(
             title=dict(text="log₁₀(f − f*)", side="right", font=dict(size=palette.FONT_SIZE)),
             tickfont=dict(size=palette.FONT_SIZE - 2),
             thickness=18,
             len=0.8,
+            x=1.0,
+            xanchor="left",
+            xpad=16,
             y=0.4,
         ),
-        hoverongaps=False,
-        hovertemplate=f"{symbol(surface.x)} = %{{customdata[0]:.4g}}<br>"
-        f"{symbol(surface.y)} = %{{customdata[1]:.4g}}<br>"
-        "log₁₀(f − f*) = %{z:.2f}<extra></extra>",
-        customdata=np.dstack(np.meshgrid(surface.xs, surface.ys)).astype(np.float32),
-        name="response surface",
-    )
-
-
-def _mask_trace(surface) -> go.Heatmap:
-    """Grey cells where the run diverged."""
-    return go.Heatmap(
-        x=drawn(surface.x, surface.xs),
-        y=drawn(surface.y, surface.ys),
-        z=np.where(surface.diverged, 1.0, np.nan).astype(np.float32),
-        colorscale=[[0, MASK_COLOUR], [1, MASK_COLOUR]],
-        showscale=False,
-        hoverongaps=False,
-        hovertemplate="diverged<extra></extra>",
-        name="diverged",
-    )
+        "hovertemplate": "<br>".join([*names, "log₁₀(f − f*) = %{z:.2f}<extra></extra>"]),
+        "hoverongaps": False,
+        "name": "response surface",
+        **(axes or {}),
+    }
+    if customdata is not None:
+        trace["customdata"] = packed(customdata)
+    return trace
 
 
 def _trial_marker(colour: str, symbol: str, size: int = 13) -> dict:
     return dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1.5))
 
 
-def _best_star(
-    surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int
-) -> go.Scatter | None:
+def _scatter(x, y, **style) -> dict:
+    return {"type": "scatter", "x": packed(x), "y": packed(y), **style}
+
+
+def _best_star(surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int, **style):
     """A star on the trial with the lowest finite loss (None when every trial diverged)."""
     finite = np.isfinite(loss)
     if not finite.any():
         return None
     best = points[np.flatnonzero(finite)[np.argmin(loss[finite])]]
-    return go.Scatter(
-        x=drawn(surface.x, best[:1]),
-        y=drawn(surface.y, best[1:]),
+    return _scatter(
+        drawn(surface.x, best[:1]),
+        drawn(surface.y, best[1:]),
         mode="markers",
         marker=_trial_marker(colour, "star", size),
         hoverinfo="skip",
+        **style,
     )
 
 
@@ -184,109 +277,127 @@ def _profile(surface, along: str) -> np.ndarray:
     return np.where(np.isfinite(best), np.maximum(best, 0.0) + TINY, np.nan)
 
 
+# The response surface's panels (make_subplots: 2 × 2, column widths 0.8 / 0.2, row heights
+# 0.2 / 0.8, spacing 0.015 / 0.025): x/y above, x3/y3 the map, x4/y4 beside it.
+TOP, MAP, SIDE = (
+    dict(xaxis="x", yaxis="y"),
+    dict(xaxis="x3", yaxis="y3"),
+    dict(xaxis="x4", yaxis="y4"),
+)
+LEFT, RIGHT, UPPER, LOWER = [0.0, 0.788], [0.803, 1.0], [0.805, 1.0], [0.0, 0.78]
+
+
+def surface_layer(surface) -> dict:
+    """What the response surface chart draws from the surface alone (the mask, the heat map,
+    the best value along each axis, the axes): built once per surface, whatever the budget."""
+    profile = dict(mode="lines", line=dict(color="#555555", width=2), showlegend=False)
+    profile["hoverinfo"] = "skip"
+    data = [
+        _mask_trace(surface, MAP),
+        _surface_trace(surface, MAP),
+        _scatter(drawn(surface.x, surface.xs), _profile(surface, "x"), **profile, **TOP),
+        _scatter(_profile(surface, "y"), drawn(surface.y, surface.ys), **profile, **SIDE),
+    ]
+    x, y = axis_layout(surface.x), axis_layout(surface.y)
+    layout = _lecture(SURFACE_HEIGHT, SURFACE_MARGIN) | dict(
+        hovermode="closest",
+        xaxis=axis_layout(surface.x, "") | dict(anchor="y", domain=LEFT, matches="x3"),
+        xaxis2=dict(anchor="y2", domain=RIGHT, matches="x4", showticklabels=False),
+        xaxis3=x | dict(anchor="y3", domain=LEFT),
+        xaxis4=dict(anchor="y4", domain=RIGHT),
+        yaxis=dict(anchor="x", domain=UPPER),
+        yaxis2=dict(anchor="x2", domain=UPPER, matches="y", showticklabels=False),
+        yaxis3=y | dict(anchor="x3", domain=LOWER),
+        yaxis4=axis_layout(surface.y, "") | dict(anchor="x4", domain=LOWER, matches="y3"),
+    )
+    layout["xaxis"]["showticklabels"] = False
+    layout["yaxis4"]["showticklabels"] = False
+    finite = surface.loss[np.isfinite(surface.loss)]
+    bounds = np.array([finite.min(), finite.max()]) if finite.size else np.array([])
+    return {"data": data, "layout": layout, "loss_bounds": bounds}
+
+
 def response_surface_figure(
     surface,
     grid_points: np.ndarray,
     grid_loss: np.ndarray,
     random_points: np.ndarray,
     random_loss: np.ndarray,
-) -> go.Figure:
+    layer: dict | None = None,
+) -> dict:
     """The response surface (masked grey where runs diverge) with grid trials (white squares) and
     random trials (circles), each strategy's best trial a star, and above and beside it their
     projections onto each axis on top of the best value reachable along that axis (grey line).
-    One legend row above the chart; the colour bar stands beside the right-hand panel."""
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        column_widths=[0.8, 0.2],
-        row_heights=[0.2, 0.8],
-        shared_xaxes="columns",
-        shared_yaxes="rows",
-        horizontal_spacing=0.015,
-        vertical_spacing=0.025,
-    )
-    fig.add_trace(_mask_trace(surface), row=2, col=1)
-    fig.add_trace(_surface_trace(surface), row=2, col=1)
+    One legend row above the chart; the colour bar stands beside the right-hand panel.
+
+    `layer` is `surface_layer(surface)`, if already built: only the trials are added to it."""
+    layer = layer or surface_layer(surface)
+    data = list(layer["data"])
     strategies = (
         ("grid", grid_points, grid_loss, GRID_COLOUR, "square"),
         ("random", random_points, random_loss, RANDOM_COLOUR, "circle"),
     )
-    profile_line = dict(color="#555555", width=2)
-    for x, y, row, col in (
-        (drawn(surface.x, surface.xs), _profile(surface, "x"), 1, 1),
-        (_profile(surface, "y"), drawn(surface.y, surface.ys), 2, 2),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=y, mode="lines", line=profile_line, showlegend=False, hoverinfo="skip"
-            ),
-            row=row,
-            col=col,
-        )
     for name, points, loss, colour, marker in strategies:
         values = len(np.unique(points[:, 0]))
         label = f"{name}: {values} value{'s' if values > 1 else ''} of {symbol(surface.x)}"
         shown = np.where(np.isfinite(loss), np.maximum(loss, 0.0) + TINY, np.nan)
         px, py = drawn(surface.x, points[:, 0]), drawn(surface.y, points[:, 1])
-        fig.add_trace(
-            go.Scatter(
-                x=px,
-                y=py,
+        data.append(
+            _scatter(
+                px,
+                py,
                 mode="markers",
                 marker=_trial_marker(colour, marker),
                 name=label,
                 legendgroup=name,
                 hovertemplate=f"{name}<br>f − f* = %{{customdata:.3g}}<extra></extra>",
-                customdata=shown,
-            ),
-            row=2,
-            col=1,
+                customdata=packed(shown),
+                **MAP,
+            )
         )
-        for (x, y), (row, col) in (((px, shown), (1, 1)), ((shown, py), (2, 2))):
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
+        for x, y, axes in ((px, shown, TOP), (shown, py, SIDE)):
+            data.append(
+                _scatter(
+                    x,
+                    y,
                     mode="markers",
                     marker=_trial_marker(colour, marker, 10),
                     legendgroup=name,
                     showlegend=False,
                     hoverinfo="skip",
-                ),
-                row=row,
-                col=col,
+                    **axes,
+                )
             )
-        star = _best_star(surface, points, loss, colour, 24)
+        star = _best_star(
+            surface, points, loss, colour, 24, name=f"best {name} trial", legendgroup=name
+        )
         if star is not None:
-            star.update(name=f"best {name} trial", legendgroup=name, showlegend=False)
-            fig.add_trace(star, row=2, col=1)
+            data.append(star | {"showlegend": False, **MAP})
     diverged = dict(symbol="square", size=16, color=MASK_COLOUR)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=diverged, name="diverged"))
-    lecture_layout(fig, SURFACE_HEIGHT, dict(l=80, r=10, t=40, b=60))
-    fig.update_layout(hovermode="closest")
-    fig.update_xaxes(axis_layout(surface.x), row=2, col=1)
-    fig.update_yaxes(axis_layout(surface.y), row=2, col=1)
-    fig.update_xaxes(axis_layout(surface.x, "") | dict(showticklabels=False), row=1, col=1)
-    fig.update_yaxes(axis_layout(surface.y, "") | dict(showticklabels=False), row=2, col=2)
-    trials = np.concatenate([grid_loss, random_loss, surface.loss.ravel()])
-    fig.update_yaxes(loss_axis(trials, most=3), row=1, col=1)
-    fig.update_xaxes(loss_axis(trials, None, most=3), row=2, col=2)
-    return fig
+    data.append(
+        dict(type="scatter", x=[None], y=[None], mode="markers", marker=diverged, name="diverged")
+    )
+    trials = np.concatenate([grid_loss, random_loss, layer["loss_bounds"]])
+    layout = layer["layout"] | dict(
+        yaxis=layer["layout"]["yaxis"] | loss_axis(trials, most=3),
+        xaxis4=layer["layout"]["xaxis4"] | loss_axis(trials, None, most=3),
+    )
+    return {"data": data, "layout": layout}
 
 
-def best_after_n_figure(race) -> go.Figure:
+def best_after_n_figure(race) -> dict:
     """Geometric mean over seeds of the best f − f* found after k trials, the middle half of
     the seeds shaded."""
-    fig = go.Figure()
+    data = []
     for key, name in STRATEGY_NAMES.items():
         mean = getattr(race, key)
         colour = STRATEGY_COLOURS[key]
         band = getattr(race, f"{key}_q", None)
         if band is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=np.concatenate([race.trials, race.trials[::-1]]),
-                    y=np.concatenate([band[1], band[0][::-1]]) + TINY,
+            data.append(
+                _scatter(
+                    np.concatenate([race.trials, race.trials[::-1]]),
+                    np.concatenate([band[1], band[0][::-1]]) + TINY,
                     mode="lines",
                     fill="toself",
                     fillcolor=colour,
@@ -297,10 +408,10 @@ def best_after_n_figure(race) -> go.Figure:
                     legendgroup=key,
                 )
             )
-        fig.add_trace(
-            go.Scatter(
-                x=race.trials,
-                y=mean + TINY,
+        data.append(
+            _scatter(
+                race.trials,
+                mean + TINY,
                 mode="lines+markers",
                 line=dict(color=colour, width=palette.LINE_WIDTH),
                 marker=dict(size=7, color=colour),
@@ -309,17 +420,17 @@ def best_after_n_figure(race) -> go.Figure:
                 hovertemplate=f"{name}<br>after %{{x}} trials: %{{y:.3g}}<extra></extra>",
             )
         )
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=80, r=20, t=50, b=60))
-    fig.update_xaxes(
-        axis_style("trials so far")
-        | dict(showgrid=True, dtick=1 if len(race.trials) <= 25 else None)
-    )
     shown = np.concatenate(
         [np.ravel(getattr(race, key)) for key in STRATEGY_NAMES]
         + [np.ravel(getattr(race, f"{key}_q")) for key in STRATEGY_NAMES]
     )
-    fig.update_yaxes(loss_axis(shown, "best f − f* (geometric mean)", most=6))
-    return fig
+    trials = axis_style("trials so far") | dict(showgrid=True)
+    if len(race.trials) <= 25:
+        trials["dtick"] = 1
+    layout = _lecture(CURVE_HEIGHT, CURVE_MARGIN) | dict(
+        xaxis=trials, yaxis=loss_axis(shown, "best f − f* (geometric mean)", most=6)
+    )
+    return {"data": data, "layout": layout}
 
 
 def sampling_figure(
@@ -371,48 +482,128 @@ def sampling_figure(
     return fig
 
 
-def rounds_figure(surface, rounds: list) -> go.Figure:
+def _faded(colour: str, opacity: float) -> np.ndarray:
+    """A colour as it looks at `opacity` on white, as RGB."""
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    return opacity * rgb + (1 - opacity) * 255
+
+
+def _png(pixels: np.ndarray, palette_rgb: np.ndarray) -> bytes:
+    """An 8-bit palette PNG of `pixels` (indices into `palette_rgb`, 256 × 3)."""
+    height, width = pixels.shape
+    rows = np.hstack([np.zeros((height, 1), np.uint8), pixels.astype(np.uint8)])
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"PLTE", palette_rgb.round().astype(np.uint8).tobytes()),
+            chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
+            chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _range_value(axis, value: float) -> float:
+    """A drawn value in the axis's range coordinate (log₁₀ on a log axis), where layout images
+    are placed."""
+    return float(np.log10(value)) if axis.scale in ("log", "log1m") else float(value)
+
+
+def rounds_backdrop(surface, opacity: float = 0.55) -> dict:
+    """The surface faded behind the rounds, as a picture (the chart above it reads the values):
+    a PNG below the axes with BACKDROP_PIXELS pixels per cell, grey where the run diverged, the
+    colours those of the colour scale at `opacity` over white; and a trace without ink over
+    the cells' extent, so that the axes span it as they span a heat map. Drawing a picture
+    costs plotly.js nothing next to a heat map's ten thousand cells."""
+    z = _log_loss(surface.loss)
+    finite = np.isfinite(z)
+    low, high = (z[finite].min(), z[finite].max()) if finite.any() else (0.0, 1.0)
+    levels = np.round((np.where(finite, z, low) - low) / ((high - low) or 1.0) * 254)
+    levels = np.where(finite, levels, 255).astype(np.uint8)
+    stops = np.array([stop for stop, _ in VIRIDIS])
+    colours = np.array([_faded(colour, opacity) for _, colour in VIRIDIS])
+    shades = np.linspace(0, 1, 255)
+    table = np.column_stack([np.interp(shades, stops, colours[:, c]) for c in range(3)])
+    table = np.vstack([table, _faded(MASK_COLOUR, 1.0)])
+    # Row 0 of a picture is its top: the largest drawn y on a plain axis, the smallest (the
+    # largest β) on a reversed log1m one; either way the last row of cells. Columns run as the
+    # cells do on both kinds of axis.
+    pixels = np.repeat(np.repeat(levels[::-1], BACKDROP_PIXELS, 0), BACKDROP_PIXELS, 1)
+    source = "data:image/png;base64," + base64.b64encode(_png(pixels, table)).decode()
+    ex, ey = _edges(surface.x, surface.xs), _edges(surface.y, surface.ys)
+    rx, ry = [_range_value(surface.x, e) for e in ex], [_range_value(surface.y, e) for e in ey]
+    image = dict(
+        source=source,
+        xref="x",
+        yref="y",
+        x=rx[0],
+        y=ry[1],
+        sizex=abs(rx[1] - rx[0]),
+        sizey=abs(ry[1] - ry[0]),
+        xanchor="left",
+        yanchor="top",
+        sizing="stretch",
+        layer="below",
+    )
+    extent = dict(type="scatter", x=ex, y=ey, mode="lines", line=dict(width=0))
+    extent |= dict(hoverinfo="skip", showlegend=False, name="response surface")
+    return {"image": image, "trace": extent}
+
+
+def rounds_figure(surface, rounds: list, backdrop: dict | None = None) -> dict:
     """The faded surface, each round's box and trials in its own colour, the best trial a star.
 
-    Drag a box on it (box select) to choose where the next round samples."""
-    fig = go.Figure([_mask_trace(surface), _surface_trace(surface, showscale=False, opacity=0.55)])
+    Drag a box on it (box select) to choose where the next round samples. `backdrop` is
+    `rounds_backdrop(surface)`, if already built."""
+    backdrop = backdrop or rounds_backdrop(surface)
+    data, shapes = [backdrop["trace"]], []
     for r, found in enumerate(rounds):
         colour = palette.colour(r)
         (u0, u1), (v0, v1) = found.box
         corners = np.array([[u0, v0], [u1, v1]])
         bx = drawn(surface.x, surface.x.from_unit(corners[:, 0]))
         by = drawn(surface.y, surface.y.from_unit(corners[:, 1]))
-        fig.add_shape(
-            type="rect",
-            x0=bx[0],
-            x1=bx[1],
-            y0=by[0],
-            y1=by[1],
-            line=dict(color=colour, width=3, dash="dash"),
+        shapes.append(
+            dict(
+                type="rect",
+                x0=float(bx[0]),
+                x1=float(bx[1]),
+                y0=float(by[0]),
+                y1=float(by[1]),
+                line=dict(color=colour, width=3, dash="dash"),
+            )
         )
         shown = np.where(np.isfinite(found.loss), np.maximum(found.loss, 0.0) + TINY, np.nan)
-        fig.add_trace(
-            go.Scatter(
-                x=drawn(surface.x, found.points[:, 0]),
-                y=drawn(surface.y, found.points[:, 1]),
+        data.append(
+            _scatter(
+                drawn(surface.x, found.points[:, 0]),
+                drawn(surface.y, found.points[:, 1]),
                 mode="markers",
                 marker=_trial_marker(colour, "circle", 11),
                 name=f"round {r + 1}: best f − f* {_best_text(found.loss)}",
-                customdata=shown,
+                customdata=packed(shown),
                 hovertemplate=f"round {r + 1}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
             )
         )
-        star = _best_star(surface, found.points, found.loss, colour, 22)
+        star = _best_star(surface, found.points, found.loss, colour, 22, showlegend=False)
         if star is not None:
-            fig.add_trace(star.update(showlegend=False))
-    lecture_layout(fig, ROUNDS_HEIGHT, dict(l=80, r=20, t=50, b=70))
-    fig.update_layout(
+            data.append(star)
+    layout = _lecture(ROUNDS_HEIGHT, ROUNDS_MARGIN) | dict(
         dragmode="select",
         hovermode="closest",
+        shapes=shapes,
+        images=[backdrop["image"]],
+        xaxis=axis_layout(surface.x),
+        yaxis=axis_layout(surface.y),
     )
-    fig.update_xaxes(axis_layout(surface.x))
-    fig.update_yaxes(axis_layout(surface.y))
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def _best_text(loss: np.ndarray) -> str:

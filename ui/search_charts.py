@@ -1,0 +1,109 @@
+"""The search page's charts: figure dicts cached on what each depends on, and sent as they are.
+
+- The response surface's own layer (heat map, mask, profiles, axes) depends on the run, the axes
+  and the objective, not on the budget; the trials are added to it per budget.
+- The rounds chart's faded backdrop is built once per surface too.
+- `show` hands a figure dict to `st.plotly_chart` without Streamlit validating it again through
+  plotly.py (which would cost more than building it).
+"""
+
+import numpy as np
+import streamlit as st
+from plotly.basedatatypes import BaseFigure
+
+from optimizers.run_config import RunConfig
+from optimizers.search_config import SearchConfig
+from ui.charts import IMAGE_FORMAT_KEY, presenting
+from ui.export import chart_config
+from ui.lecture import PRESENT_FACTOR
+from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
+from viz.present import enlarge
+from viz.search import (
+    best_after_n_figure,
+    power,
+    response_surface_figure,
+    rounds_backdrop,
+    rounds_figure,
+    sampling_figure,
+    surface_layer,
+)
+
+SAMPLING_DRAWS = 2000
+
+
+class _Checked(BaseFigure):
+    """A figure dict built and checked here. `st.plotly_chart` rebuilds a plain dict as a
+    `go.Figure` to validate it and takes a plotly figure's `to_dict()` as valid: this passes for
+    one and hands back the dict as it is."""
+
+    def __init__(self, spec: dict):
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def show(spec: dict, container=None, name: str = "chart", **kwargs):
+    """`st.plotly_chart` of a figure dict, as ui.charts.plotly_chart draws a figure: the image
+    format of the mode bar's download button, enlarged in presentation mode."""
+    config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
+    figure = enlarge(spec, PRESENT_FACTOR) if presenting() else spec
+    return (container or st).plotly_chart(_Checked(figure), config=config, **kwargs)
+
+
+# cache_resource: the dicts are shared, never copied or changed (enlarge builds a new one).
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def _layer(run: RunConfig, x: str, y: str, kind: str) -> dict:
+    return surface_layer(response_surface(SearchConfig(run, x, y, kind=kind)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def _backdrop(run: RunConfig, x: str, y: str, kind: str) -> dict:
+    return rounds_backdrop(response_surface(SearchConfig(run, x, y, kind=kind)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def _surface_chart(search: SearchConfig) -> dict:
+    layer = _layer(search.run, search.x, search.y, search.kind)
+    return response_surface_figure(response_surface(search), *trials(search), layer=layer)
+
+
+def surface_chart(search: SearchConfig) -> dict:
+    """The response surface with the grid and random trials of the budget."""
+    return _surface_chart(unzoomed(search))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def _race_chart(search: SearchConfig) -> dict:
+    return best_after_n_figure(race(search))
+
+
+def race_chart(search: SearchConfig) -> dict:
+    """Best found after n trials, grid against random."""
+    return _race_chart(unzoomed(search))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
+def rounds_chart(search: SearchConfig) -> dict:
+    """The coarse-to-fine rounds on the faded surface."""
+    backdrop = _backdrop(search.run, search.x, search.y, search.kind)
+    return rounds_figure(response_surface(search), rounds(search), backdrop)
+
+
+@st.cache_resource(show_spinner=False)
+def sampling_chart() -> dict:
+    """Where uniform and log-scale sampling put η and β (the same on every run)."""
+    uniform = np.random.default_rng(0).uniform(size=SAMPLING_DRAWS)
+    rate, decay = (
+        "learning rate η (log scale): η ∈ [10⁻⁴, 1]",
+        "β (1 − β on a log scale): β ∈ [0.9, 0.999]",
+    )
+    samples = {
+        rate: (np.log10(1e-4 + uniform * (1 - 1e-4)), -4 * uniform),
+        decay: (np.log10(1 - (0.9 + uniform * 0.099)), np.log10(10.0 ** (-3 + 2 * uniform))),
+    }
+    ticks = {
+        rate: dict(tickvals=list(range(-4, 1)), ticktext=[power(e) for e in range(-4, 1)]),
+        decay: dict(tickvals=[-1, -2, -3], ticktext=["0.9", "0.99", "0.999"], autorange="reversed"),
+    }
+    return sampling_figure(samples, ticks).to_dict()
