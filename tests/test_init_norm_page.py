@@ -1,11 +1,13 @@
 """The initialization and normalization page: each lesson's sentence on its own numbers (with
 closed forms where there are any), every lesson opening with its charts, and the link."""
 
+import json
 import math
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from networks.statistics import SYMMETRY_NET, statistics, symmetry
 from networks.train import train
 from optimizers.compilations import count_compilations
 from ui.init_norm_view import BATCH, CLASSES, InitNormConfig
+from viz.init_norm import layer_statistics_figure
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "init_norm.py")
 BASE_CHARTS = 6  # statistics, batch statistics, two axes drawings, two input-normalization races
@@ -220,3 +223,33 @@ configs = st.builds(
 @given(configs)
 def test_any_config_round_trips_through_its_link(config):
     assert InitNormConfig.from_query(config.to_query()) == config
+
+
+def main_figure(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_sigma_reruns_its_fragment_with_a_new_figure_a_new_link_and_no_lesson():
+    """σ and what it changes rerun as one fragment; the figure, the link and the lesson's note
+    still follow it, and the sections below stay."""
+    at = open_page({"lesson": "too_small"})
+    before = main_figure(at)
+    charts = len(at.get("plotly_chart"))
+    at.select_slider(key="in.sigma").set_value(0.1).run()
+    assert not at.exception
+    assert at.query_params["sigma"] == "0.1"
+    assert "lesson" not in at.query_params
+    assert not at.info
+    after = main_figure(at)
+    assert after["data"][2]["y"] != before["data"][2]["y"]  # E[a²] per layer
+    assert "σ = 0.1" in after["layout"]["annotations"][0]["text"]
+    assert len(at.get("plotly_chart")) == charts
+
+
+def test_the_layer_statistics_figure_is_a_valid_plotly_figure():
+    config = LESSONS["too_small"].config
+    stats = statistics(config.net, config.width, BATCH, CLASSES, config.seed)
+    figure = go.Figure(layer_statistics_figure(stats, "normal", stats, "again", "a title"))
+    assert figure.layout.annotations[0].text == "a title"
+    assert figure.layout.yaxis2.type == "log"
+    assert len(figure.data) == 2 + 2 * 2 + 2

@@ -178,15 +178,15 @@ def current() -> InitNormConfig:
     return InitNormConfig(**{name: ss[f"in.{name}"] for name in FIELDS})
 
 
-def net_controls(container) -> None:
+def net_controls(container):
+    """The network's controls in their order; returns the empty box where σ goes (the page's
+    fragment draws it there, with what it changes)."""
     container.slider("hidden layers L", 1, MAX_DEPTH, key="in.depth")
     container.select_slider("units per layer", sorted({*WIDTHS, ss["in.width"]}), key="in.width")
     left, right = container.columns(2)
     left.selectbox("activation φ", list(ACTIVATIONS), key="in.activation", format_func=NAMES.get)
     right.selectbox("initialization", list(INITIALIZERS), key="in.init", format_func=NAMES.get)
-    label = "σ of normal(σ)" if ss["in.init"] == "normal" else "gain (× the initializer)"
-    options = log_options(0.01, 10.0, ss["in.sigma"])
-    container.select_slider(label, options, key="in.sigma", format_func=number)
+    sigma_box = container.container()
     container.selectbox("normalization before φ", NORMS, key="in.norm", format_func=NAMES.get)
     container.selectbox(
         "compare with (dashed)",
@@ -196,6 +196,28 @@ def net_controls(container) -> None:
     )
     container.number_input("seed (weights and inputs)", 0, MAX_SEED, key="in.seed")
     container.toggle("train it, with and without batch norm", key="in.train")
+    return sigma_box
+
+
+def sigma_slider(container) -> None:
+    label = "σ of normal(σ)" if ss["in.init"] == "normal" else "gain (× the initializer)"
+    options = log_options(0.01, 10.0, ss["in.sigma"])
+    container.select_slider(label, options, key="in.sigma", format_func=number)
+
+
+def statistics_of(config: InitNormConfig):
+    """The net's statistics; with zero initialization σ (a gain on zeros) changes nothing, so
+    every σ shares one pass."""
+    net = config.net.replace(init_scale=1.0) if config.init == "zeros" else config.net
+    return layer_statistics(net, config.seed)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={InitNormConfig: repr})
+def statistics_figure(config: InitNormConfig, net_text: str, name: str, other_name: str) -> dict:
+    """The main figure's dict, once per picture (shared, never changed)."""
+    return figures.layer_statistics_figure(
+        statistics_of(config), name, compared(config), other_name, net_text
+    )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs={NetConfig: repr})

@@ -5,6 +5,8 @@ statistics against the batch size, which cells share a mean, and quadratics made
 NumPy arrays and records of NumPy arrays in, Plotly figures out.
 """
 
+import functools
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -47,14 +49,13 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return np.where(values > 0, values, np.nan)
 
 
-def layer_statistics_figure(
-    stats, name: str, other=None, other_name: str = "", title: str = ""
-) -> go.Figure:
-    """Top: each layer's activations as a violin (from `stats.histogram`) with mean ± std.
-    Below: E[a²], ‖∂ℓ/∂W_l‖ (log axes when they span decades) and the dead and saturated shares
-    per layer; `other` (a second statistics record) dashed in grey."""
-    depth = len(stats.mean)
-    layers = np.arange(1, depth + 1)
+ROW2 = ("2", "3", "4")  # the lower panels' axes, left to right
+
+
+@functools.cache
+def _statistics_layout() -> dict:
+    """The layer-statistics figure's layout without its data-dependent parts, made by plotly.py
+    once (shared: callers copy what they change)."""
     fig = make_subplots(
         rows=2,
         cols=3,
@@ -63,15 +64,44 @@ def layer_statistics_figure(
         vertical_spacing=0.15,
         horizontal_spacing=0.09,
         subplot_titles=[
-            title,
+            "the title",  # replaced per figure (make_subplots drops an empty one)
             "second moment E[a²]",
             "gradient ‖∂ℓ/∂W‖ into the layer",
             "dead units, saturated a",
         ],
     )
+    lecture_layout(fig, MAIN_HEIGHT, dict(l=70, r=20, t=70, b=55))
+    _grid(fig)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=3)
+    fig.update_yaxes(title=dict(text="activation a"), row=1, col=1)
+    for col in (1, 2, 3):
+        fig.update_xaxes(title=dict(text="layer l"), row=2, col=col)
+    fig.update_layout(bargap=0.25)
+    return fig.to_dict()["layout"]
+
+
+def layer_statistics_figure(
+    stats, name: str, other=None, other_name: str = "", title: str = ""
+) -> dict:
+    """Top: each layer's activations as a violin (from `stats.histogram`) with mean ± std.
+    Below: E[a²], ‖∂ℓ/∂W_l‖ (log axes when they span decades) and the dead and saturated shares
+    per layer; `other` (a second statistics record) dashed in grey.
+
+    A plain figure dict: plotly.py's make_subplots and validation cost 0.2–0.7 s a build here,
+    more than the page's slider may take (`go.Figure(spec)` validates it in the tests)."""
+    depth = len(stats.mean)
+    layers = np.arange(1, depth + 1).tolist()
+    layout = dict(_statistics_layout())
+    annotations = [dict(layout["annotations"][0], text=title), *layout["annotations"][1:]]
+    lo, hi = float(stats.bin_edges[0]), float(stats.bin_edges[-1])
+    layout["yaxis"] = layout["yaxis"] | dict(range=[lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)])
+    layout["xaxis"] = layout["xaxis"] | dict(
+        range=[0.4, depth + 0.6], dtick=1 if depth <= 20 else 2
+    )
     xs, ys = _violins(stats.histogram, stats.bin_edges)
-    fig.add_trace(
-        go.Scatter(
+    data = [
+        dict(
+            type="scatter",
             x=xs,
             y=ys,
             mode="lines",
@@ -81,27 +111,25 @@ def layer_statistics_figure(
             name="distribution",
             legendgroup="distribution",  # grouped entries keep the legend in one row
             hoverinfo="skip",
+            xaxis="x",
+            yaxis="y",
         ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
+        dict(
+            type="scatter",
             x=layers,
-            y=stats.mean,
+            y=_floats(stats.mean),
             mode="markers",
             name="mean ± std",
             legendgroup="mean ± std",  # grouped entries keep the legend in one row
             marker=dict(color="black", size=7),
-            error_y=dict(type="data", array=stats.std, color="black", thickness=2, width=4),
+            error_y=dict(
+                type="data", array=_floats(stats.std), color="black", thickness=2, width=4
+            ),
             hovertemplate="layer %{x}: mean %{y:.3g}, std %{error_y.array:.3g}<extra></extra>",
+            xaxis="x",
+            yaxis="y",
         ),
-        row=1,
-        col=1,
-    )
-    lo, hi = float(stats.bin_edges[0]), float(stats.bin_edges[-1])
-    fig.update_yaxes(range=[lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)], row=1, col=1)
-    fig.update_xaxes(range=[0.4, depth + 0.6], dtick=1 if depth <= 20 else 2, row=1, col=1)
+    ]
     series = [(stats, name, dict(color=BLUE), True)]
     if other is not None:
         series.append((other, other_name, dict(color=GREY, dash="dash"), False))
@@ -110,10 +138,11 @@ def layer_statistics_figure(
             (1, record.second_moment, "E[a²]"),
             (2, record.grad_norm, "‖∂ℓ/∂W‖"),
         ):
-            fig.add_trace(
-                go.Scatter(
+            data.append(
+                dict(
+                    type="scatter",
                     x=layers,
-                    y=_positive(values),
+                    y=_floats(_positive(values)),
                     mode="lines+markers",
                     name=label,
                     legendgroup=label,
@@ -121,58 +150,63 @@ def layer_statistics_figure(
                     line=line | dict(width=palette.THIN_LINE_WIDTH),
                     marker=dict(size=6),
                     hovertemplate=f"layer %{{x}}: {what} %{{y:.3g}}<extra>{label}</extra>",
-                ),
-                row=2,
-                col=col,
+                    xaxis=f"x{ROW2[col - 1]}",
+                    yaxis=f"y{ROW2[col - 1]}",
+                )
             )
-    fig.add_trace(
-        go.Bar(
+    data.append(
+        dict(
+            type="bar",
             x=layers,
-            y=stats.dead,
+            y=_floats(stats.dead),
             name="dead units",
             legendgroup="dead units",  # grouped entries keep the legend in one row
-            marker_color=VERMILLION,
+            marker=dict(color=VERMILLION),
             hovertemplate="layer %{x}: %{y:.0%} of units dead<extra></extra>",
-        ),
-        row=2,
-        col=3,
+            xaxis="x4",
+            yaxis="y4",
+        )
     )
-    fig.add_trace(
-        go.Scatter(
+    data.append(
+        dict(
+            type="scatter",
             x=layers,
-            y=stats.saturated,
+            y=_floats(stats.saturated),
             mode="lines+markers",
             name="saturated",
             legendgroup="saturated",  # grouped entries keep the legend in one row
             line=dict(color=GREEN, width=palette.THIN_LINE_WIDTH),
             hovertemplate="layer %{x}: %{y:.0%} saturated<extra></extra>",
-        ),
-        row=2,
-        col=3,
+            xaxis="x4",
+            yaxis="y4",
+        )
     )
-    lecture_layout(fig, MAIN_HEIGHT, dict(l=70, r=20, t=70, b=55))
-    _grid(fig)
     for col, field in ((1, "second_moment"), (2, "grad_norm")):
         values = np.concatenate([getattr(r, field) for r, *_ in series])
         axis = value_axis(values)
         if not np.any(values > 0):
             axis = dict(type="linear", range=[-1, 1])
-            fig.add_annotation(
-                text="0 in every layer",
-                x=0.5,
-                y=0.5,
-                xref=f"x{col + 1} domain",
-                yref=f"y{col + 1} domain",
-                showarrow=False,
-                font=dict(size=palette.FONT_SIZE + 2, color=VERMILLION),
+            annotations.append(
+                dict(
+                    text="0 in every layer",
+                    x=0.5,
+                    y=0.5,
+                    xref=f"x{col + 1} domain",
+                    yref=f"y{col + 1} domain",
+                    showarrow=False,
+                    font=dict(size=palette.FONT_SIZE + 2, color=VERMILLION),
+                )
             )
-        fig.update_yaxes(axis, row=2, col=col)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=3)
-    fig.update_yaxes(title=dict(text="activation a"), row=1, col=1)
-    for col in (1, 2, 3):
-        fig.update_xaxes(title=dict(text="layer l"), row=2, col=col)
-    fig.update_layout(bargap=0.25)
-    return fig
+        name_ = f"yaxis{ROW2[col - 1]}"
+        layout[name_] = layout[name_] | axis
+    layout["annotations"] = annotations
+    return dict(data=data, layout=layout)
+
+
+def _floats(values: np.ndarray) -> list:
+    """Values as a JSON list, NaN as a gap (None)."""
+    array = np.asarray(values, dtype=float)
+    return [None if not np.isfinite(v) else v for v in array.tolist()]
 
 
 def _two(titles: list[str], height: int = PANEL_HEIGHT, spacing: float = 0.1) -> go.Figure:
