@@ -73,6 +73,10 @@ PAGES = {
             Slider("start x", "hs.sx"),
         ),
     ),
+    "Adam's weaknesses": ("/adam_pitfalls", (Slider("β₂ (Reddi's counterexample)", "ap.b2"),)),
+    "train a network": ("/network", (Slider("replay: the step shown", "net.replay"),)),
+    "loss landscape": ("/loss_landscape", (Slider("span of the slices", "land.span"),)),
+    "initialization and normalization": ("/init_norm", (Slider("init scale σ", "in.sigma"),)),
 }
 
 

@@ -14,8 +14,9 @@ from optimizers import CATALOG as OPTIMIZERS
 from ui.binder import Binder
 from ui.charts import plotly_chart
 from ui.network_controls import data_controls, load, net_controls, run_slot
+from ui.network_replay import curves_and_numbers
 from viz import optimizer_styles
-from viz.network import prediction_figure, training_curves
+from viz.network import prediction_figure
 
 MAP_CHECKPOINTS = 20
 ss = st.session_state
@@ -100,30 +101,4 @@ st.caption(
     "Colour: the class the network picks there, pale where it is unsure. ▶ replays training."
 )
 
-st.subheader("Loss and accuracy")
-axis = st.radio("x axis", ["steps", "epochs"], horizontal=True, key="net.axis")
-steps = np.broadcast_to(np.arange(history.train_loss.shape[1]), history.train_loss.shape)
-x = steps if axis == "steps" else history.epochs
-panels = [
-    ("training loss", history.train_loss),
-    ("validation loss", history.val_loss),
-    ("training accuracy", history.train_accuracy),
-    ("validation accuracy", history.val_accuracy),
-]
-plotly_chart(training_curves(x, axis, panels, names, styles, history.diverged_at))
-
-st.subheader("Each run in numbers")
-st.dataframe(
-    [
-        {
-            "run": name,
-            "validation accuracy": f"{history.val_accuracy[r, -1]:.1%}",
-            "validation loss": f"{history.val_loss[r, -1]:.3g}",
-            "training loss": f"{history.train_loss[r, -1]:.3g}",
-            "epochs": f"{history.epochs[r, -1]:.1f}",
-            "diverged at": int(history.diverged_at[r]) if history.diverged_at[r] >= 0 else None,
-        }
-        for r, name in enumerate(names)
-    ],
-    hide_index=True,
-)
+curves_and_numbers(config, history, names, styles)

@@ -1,5 +1,6 @@
 """The network page: each lesson's sentence on its own numbers, the page and its link."""
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -92,3 +93,22 @@ def test_a_link_round_trips_and_a_bad_one_is_explained():
     bad = open_page({"data": "moons", "depth": "99"})
     assert not bad.exception
     assert "could not be read" in bad.warning[0].value
+
+
+def test_the_replay_slider_marks_its_step_on_the_curves_and_in_the_table_without_retraining():
+    at = open_page({"lesson": "optimizers_spirals"})
+    last = LESSONS["optimizers_spirals"].config.steps
+    assert at.slider(key="net.replay").value == last
+    link = {k: at.query_params[k] for k in at.query_params}
+    maps = at.get("plotly_chart")[0].proto.spec
+    at.slider(key="net.replay").set_value(100).run()
+    assert not at.exception
+    curves = json.loads(at.get("plotly_chart")[1].proto.spec)
+    marks = [t for t in curves["data"] if t["mode"] == "markers" and len(t["x"]) == 1]
+    assert {t["x"][0] for t in marks} == {100}
+    assert len(marks) == 4 * len(LESSONS["optimizers_spirals"].config.runs)
+    assert {s["x0"] for s in curves["layout"]["shapes"]} == {100}
+    assert any("at step 100" in s.value for s in at.subheader)
+    assert at.get("plotly_chart")[0].proto.spec == maps  # the maps stay
+    assert {k: at.query_params[k] for k in at.query_params} == link  # a view, not the state
+    assert at.query_params["lesson"] == "optimizers_spirals"

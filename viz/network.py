@@ -218,3 +218,55 @@ def training_curves(
     lecture_layout(fig, CURVE_HEIGHT, dict(l=70, r=20, t=90, b=60))
     fig.update_annotations(font=dict(size=palette.FONT_SIZE + 1, color="#222222"))
     return fig
+
+
+def replay_marks(
+    x: np.ndarray,
+    panels: list[tuple[str, np.ndarray]],
+    names: list[str],
+    styles: list[dict],
+    diverged_at: np.ndarray,
+    step: int,
+    steps_axis: bool,
+) -> tuple[list[dict], list[dict]]:
+    """Trace dicts marking each run's values at evaluation `step` on the 2 × 2 grid of
+    `training_curves` (a run that diverged before it has none), and, against steps, a dashed
+    vertical line through every panel: (traces, shapes)."""
+    traces, shapes = [], []
+    for p, (_, values) in enumerate(panels):
+        suffix = "" if p == 0 else str(p + 1)
+        if steps_axis:
+            shapes.append(
+                dict(
+                    type="line",
+                    x0=step,
+                    x1=step,
+                    xref=f"x{suffix}",
+                    y0=0,
+                    y1=1,
+                    yref=f"y{suffix} domain",
+                    line=dict(color="#444444", dash="dash", width=1.5),
+                )
+            )
+        for r, name in enumerate(names):
+            if 0 <= diverged_at[r] < step or not np.isfinite(values[r, step]):
+                continue
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=[float(x[r, step])],
+                    y=[float(values[r, step])],
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    mode="markers",
+                    showlegend=False,
+                    legendgroup=name,
+                    marker=dict(
+                        size=palette.HEAD_SIZE,
+                        color=styles[r]["color"],
+                        line=dict(color="white", width=1.5),
+                    ),
+                    hovertemplate=f"<b>{name}</b>, step {step}: %{{y:.3g}}<extra></extra>",
+                )
+            )
+    return traces, shapes
