@@ -10,9 +10,11 @@ import streamlit as st
 from lessons.loss_landscape import CATALOG as LESSONS
 from ui.binder import Binder
 from ui.charts import plotly_chart
-from ui.loss_landscape_view import LandscapeConfig, landscape, load, read_controls
+from ui.loss_landscape_view import LandscapeConfig, landscape, load, read_controls, span_slider
 from viz import optimizer_styles
 from viz.loss_landscape import line_figure, path_figure, slice_figure, surface_figure
+
+ss = st.session_state
 
 binder = Binder(
     prefix="land.",
@@ -27,96 +29,106 @@ binder = Binder(
 binder.start("The loss landscape of a network")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
-config = binder.checked(lambda: read_controls(sidebar))
-lesson = binder.publish(config)
+config, span_box = binder.checked(lambda: read_controls(sidebar))
 notes = binder.notes()
-binder.show_lesson(lesson, notes)
 
-status = st.empty()
-with st.spinner("Training the network(s) and slicing the landscape…"):
-    result = landscape(config, lambda what: status.caption(f"⏳ {what}…"))
-status.empty()
-names = [line.name for line in result.lines]
-optimizers = [line.optimizer for line in result.lines]
-styles = dict(zip(names, optimizer_styles(optimizers), strict=True))
-plane = config.view != "random"
-axes = ("e₁", "e₂") if plane else ("a", "b")
 
-plotly_chart(slice_figure(result.pictures, styles))
-if plane:
-    st.caption(
-        "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it started. "
-        "The plane's axes e₁, e₂ are orthonormal directions in parameter space."
-    )
-else:
-    st.caption(
-        "L(θ + a d₁ + b d₂) around each trained θ (★), d₁ and d₂ random Gaussian directions "
-        "scaled filter by filter to the network's own weights (Li et al. 2018), so a = 1 "
-        "changes every unit by its own size."
-    )
-st.caption(
-    "Roughness in each title (train = training set, val. = held-out points): minima = grid "
-    "points strictly below all 8 neighbours; TV = the "
-    "total variation of log L along a grid line, averaged over the lines (a bowl: about twice "
-    "its depth in log units; every extra bump adds to it)."
-)
+@st.fragment
+def pictures(drawn: LandscapeConfig) -> None:
+    """The span and everything it changes (the lesson's note, the link, every chart and table
+    below): a move reruns only this; the networks are not trained again (`trained`)."""
+    span_slider(span_box)
+    config = binder.checked(lambda: drawn.replace(span=ss["land.span"]))
+    binder.show_lesson(binder.publish(config), notes)
 
-st.subheader("The training loss in 3-D")
-plotly_chart(surface_figure(result.pictures, axes))
+    status = st.empty()
+    with st.spinner("Training the network(s) and slicing the landscape…"):
+        result = landscape(config, lambda what: status.caption(f"⏳ {what}…"))
+    status.empty()
+    names = [line.name for line in result.lines]
+    optimizers = [line.optimizer for line in result.lines]
+    styles = dict(zip(names, optimizer_styles(optimizers), strict=True))
+    plane = config.view != "random"
+    axes = ("e₁", "e₂") if plane else ("a", "b")
 
-if plane:
-    paths = [path for picture in result.pictures for path in picture.paths]
-    st.subheader("The path on its plane, and what the plane hides")
-    early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
-    st.warning(
-        "A path lives in all the network's parameters; the plane shows two directions of them. "
-        f"The first checkpoints lie partly off the plane (up to {early:.0%} of their distance "
-        "from the plane's origin here), so the projected path crosses contours that are not "
-        "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
-        icon=":material/layers:",
-    )
-    plotly_chart(path_figure(paths, styles))
-    if config.view == "pca":
-        shares = ", ".join(
-            f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
+    plotly_chart(slice_figure(result.pictures, styles))
+    if plane:
+        st.caption(
+            "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
+            "started. The plane's axes e₁, e₂ are orthonormal directions in parameter space."
         )
-        st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
-
-st.subheader("Two lines through the landscape")
-plotly_chart(line_figure(result.lines, styles, config.span))
-st.caption(
-    "Left: along the first random direction d₁ through each trained θ; the basin width is the "
-    "length of the α-interval around θ where L stays below twice its value at θ (Keskar et "
-    "al. 2017: large batches find sharper minima). Right: the straight segment from the "
-    "initialization (α = 0) to the trained network (α = 1) and beyond (Goodfellow et al. 2015)."
-)
-
-st.subheader("In numbers")
-left, right = st.columns(2)
-lines_table = []
-for line in result.lines:
-    alpha, loss = line.segment.alpha, line.segment.losses.train_loss
-    inside = (alpha >= 0) & (alpha <= 1)
-    lines_table.append(
-        {
-            "network": line.name,
-            "L at θ₀": f"{loss[np.argmin(np.abs(alpha))]:.3g}",
-            "L at θ": f"{loss[np.argmin(np.abs(alpha - 1))]:.3g}",
-            "largest rise from θ₀ to θ": f"{max(np.diff(loss[inside]).max(), 0.0):.3g}",
-            "basin width along d₁": f"{line.width:.3f}",
-        }
+    else:
+        st.caption(
+            "L(θ + a d₁ + b d₂) around each trained θ (★), d₁ and d₂ random Gaussian directions "
+            "scaled filter by filter to the network's own weights (Li et al. 2018), so a = 1 "
+            "changes every unit by its own size."
+        )
+    st.caption(
+        "Roughness in each title (train = training set, val. = held-out points): minima = grid "
+        "points strictly below all 8 neighbours; TV = the "
+        "total variation of log L along a grid line, averaged over the lines (a bowl: about twice "
+        "its depth in log units; every extra bump adds to it)."
     )
-left.dataframe(lines_table, hide_index=True)
-right.dataframe(
-    [
-        {
-            "slice": picture.name,
-            "strict minima (train, val.)": f"{picture.train.local_minima}, "
-            f"{picture.val.local_minima}",
-            "TV of log L (train, val.)": f"{picture.train.total_variation:.1f}, "
-            f"{picture.val.total_variation:.1f}",
-        }
-        for picture in result.pictures
-    ],
-    hide_index=True,
-)
+
+    st.subheader("The training loss in 3-D")
+    plotly_chart(surface_figure(result.pictures, axes))
+
+    if plane:
+        paths = [path for picture in result.pictures for path in picture.paths]
+        st.subheader("The path on its plane, and what the plane hides")
+        early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
+        st.warning(
+            "A path lives in all the network's parameters; the plane shows two directions of them. "
+            f"The first checkpoints lie partly off the plane (up to {early:.0%} of their distance "
+            "from the plane's origin here), so the projected path crosses contours that are not "
+            "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
+            icon=":material/layers:",
+        )
+        plotly_chart(path_figure(paths, styles))
+        if config.view == "pca":
+            shares = ", ".join(
+                f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
+            )
+            st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
+
+    st.subheader("Two lines through the landscape")
+    plotly_chart(line_figure(result.lines, styles, config.span))
+    st.caption(
+        "Left: along the first random direction d₁ through each trained θ; the basin width is the "
+        "length of the α-interval around θ where L stays below twice its value at θ (Keskar et "
+        "al. 2017: large batches find sharper minima). Right: the straight segment from the "
+        "initialization (α = 0) to the trained network (α = 1) and beyond (Goodfellow et al. 2015)."
+    )
+
+    st.subheader("In numbers")
+    left, right = st.columns(2)
+    lines_table = []
+    for line in result.lines:
+        alpha, loss = line.segment.alpha, line.segment.losses.train_loss
+        inside = (alpha >= 0) & (alpha <= 1)
+        lines_table.append(
+            {
+                "network": line.name,
+                "L at θ₀": f"{loss[np.argmin(np.abs(alpha))]:.3g}",
+                "L at θ": f"{loss[np.argmin(np.abs(alpha - 1))]:.3g}",
+                "largest rise from θ₀ to θ": f"{max(np.diff(loss[inside]).max(), 0.0):.3g}",
+                "basin width along d₁": f"{line.width:.3f}",
+            }
+        )
+    left.dataframe(lines_table, hide_index=True)
+    right.dataframe(
+        [
+            {
+                "slice": picture.name,
+                "strict minima (train, val.)": f"{picture.train.local_minima}, "
+                f"{picture.val.local_minima}",
+                "TV of log L (train, val.)": f"{picture.train.total_variation:.1f}, "
+                f"{picture.val.total_variation:.1f}",
+            }
+            for picture in result.pictures
+        ],
+        hide_index=True,
+    )
+
+
+pictures(config)

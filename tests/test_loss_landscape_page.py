@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.loss_landscape import CATALOG as LESSONS
 from networks.mlp import NetConfig
 from networks.train import Run, TrainConfig
+from ui import loss_landscape_view as view
 from ui.loss_landscape_view import LandscapeConfig, landscape
 from viz.loss_landscape import log_ticks
 
@@ -177,3 +178,18 @@ def test_any_config_round_trips_through_its_link(
         skips=skips,
     )
     assert LandscapeConfig.from_query(config.to_query()) == config
+
+
+def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(monkeypatch):
+    """The span and what it changes rerun as one fragment; the networks are not trained again."""
+    at = open_page({"lesson": "skips"})
+    before = at.get("plotly_chart")[0].proto.spec
+    trainings = []
+    monkeypatch.setattr(view, "train", lambda config: trainings.append(config))
+    at.slider(key="land.span").set_value(0.5).run()
+    assert not at.exception
+    assert trainings == []
+    assert at.query_params["span"] == "0.5"
+    assert "lesson" not in at.query_params
+    assert not at.info
+    assert at.get("plotly_chart")[0].proto.spec != before

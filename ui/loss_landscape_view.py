@@ -284,7 +284,7 @@ def compute(config: LandscapeConfig, report: Callable[[str], Any] = lambda _: No
     histories = []
     for k, net in enumerate(config.nets):
         report(f"Training {len(config.train.runs)} run(s) of the {net.depth}-layer net ({k + 1})")
-        histories.append(train(config.train.replace(net=net)))
+        histories.append(trained(config.train.replace(net=net)))
     pictures, lines = [], []
     for name, k, r in model_names(config):
         net, history = config.nets[k], histories[k]
@@ -344,6 +344,13 @@ def compute(config: LandscapeConfig, report: Callable[[str], Any] = lambda _: No
     return Landscape(tuple(histories), tuple(pictures), tuple(lines))
 
 
+@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={TrainConfig: repr})
+def trained(config: TrainConfig) -> History:
+    """`train`, cached per training: a change of the view (span, grid, directions, α) slices
+    the same networks again instead of training them again."""
+    return train(config)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={LandscapeConfig: repr})
 def landscape(config: LandscapeConfig, _report: Callable[[str], Any] = lambda _: None):
     """`compute`, cached per config (repr: the config's every field)."""
@@ -366,19 +373,24 @@ def load(config: LandscapeConfig) -> None:
 
 def _slice_controls(box) -> dict:
     box.selectbox("view", list(VIEWS), key="land.view", format_func=VIEWS.get)
-    box.slider(
-        "span (a, b ∈ ±span; plane views: × the path's extent)",
-        *SPAN_RANGE,
-        key="land.span",
-        step=0.05,
-    )
+    span_box = box.container()
     box.select_slider("grid points per axis", sorted({*GRIDS, ss["land.grid"]}), key="land.grid")
     box.number_input("direction seed", 0, 2**30 - 1, key="land.dir")
     box.slider("α from θ₀ (0) to θ (1)", *ALPHA_RANGE, key="land.alpha", step=0.1)
     box.toggle("compare without and with skip connections", key="land.skips")
     keys = ("view", "span", "n", "seed", "alpha", "skips")
     names = ("view", "span", "grid", "dir", "alpha", "skips")
-    return {k: ss[f"land.{name}"] for k, name in zip(keys, names, strict=True)}
+    return {k: ss[f"land.{name}"] for k, name in zip(keys, names, strict=True)}, span_box
+
+
+def span_slider(box) -> float:
+    """The span, drawn by the page's fragment into the box `read_controls` left for it."""
+    return box.slider(
+        "span (a, b ∈ ±span; plane views: × the path's extent)",
+        *SPAN_RANGE,
+        key="land.span",
+        step=0.05,
+    )
 
 
 def _net_controls(box) -> NetConfig:
@@ -413,10 +425,11 @@ def _run_slot(box, i: int, n_train: int) -> Run:
     return Run(*settings, schedule, batch, growth_control(box, prefix))
 
 
-def read_controls(sidebar) -> LandscapeConfig:
-    """Draw the sidebar's controls; the config they describe (a ValueError if it cannot run)."""
+def read_controls(sidebar):
+    """Draw the sidebar's controls but the span (the box left for it is returned too); the
+    config they describe with the span last set (a ValueError if it cannot run)."""
     sidebar.subheader("Landscape")
-    view = _slice_controls(sidebar)
+    view, span_box = _slice_controls(sidebar)
     sidebar.subheader("Data")
     sidebar.selectbox(
         "dataset",
@@ -449,4 +462,4 @@ def read_controls(sidebar) -> LandscapeConfig:
         ss["land.steps"],
         ss["land.seed"],
     )
-    return LandscapeConfig(training, **view)
+    return LandscapeConfig(training, **view), span_box
