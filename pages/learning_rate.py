@@ -3,11 +3,11 @@
 Several runs on one landscape from one start with one noise seed, each with its own optimizer,
 rate, schedule, clipping and batch size: controls → LabConfig → simulate → linked figure.
 
-The start and the runs' controls live in a fragment with every output they change, so moving
-one (a run's rate, the start) reruns only that fragment: the rest of the sidebar stays as it is.
+The sliders a lecturer moves most (the start, each run's hyperparameters) live in a fragment
+with every output they change, written into their places in the sidebar: moving one reruns only
+that fragment; the lesson buttons, the pickers and the rest of the sidebar stay as they are.
 """
 
-import numpy as np
 import streamlit as st
 
 import landscapes
@@ -15,12 +15,12 @@ from components.linked_steps import linked_steps
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
-from ui import controls, lab_sections
+from ui import controls
 from ui.binder import Binder
-from ui.cached import RANGE_RATES, background, run
-from ui.charts import plotly_chart
 from ui.export import chart_config
-from ui.lab_figures import linked, range_figure
+from ui.lab_figures import linked
+from ui.lab_outputs import below_the_views
+from ui.lab_sections import schedule_formulas
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
 
@@ -56,67 +56,42 @@ binder.lesson_buttons(sidebar, "Lessons")
 
 
 @st.fragment
-def lab_view(land, start_box, boxes, noise: float, seed: int) -> None:
-    """The start, each run's controls (in `boxes`) and everything they change."""
+def lab_view(land, shown, noise: float, seed: int) -> None:
+    """The sliders a lecturer moves most (the start, each run's hyperparameters) and everything
+    they change: moving one reruns only this, not the rest of the page and its sidebar."""
     (start,) = controls.starts_control(start_box, "lab.", land)
-    runs = []
-    for i, box in enumerate(boxes):
-        settings = controls.optimizer_slot(box, f"lab.{i}.")
-        schedule = controls.schedule_control(box, f"lab.{i}.")
-        clip = controls.clip_control(box, f"lab.{i}.")
-        batch = controls.batch_control(box, f"lab.{i}.")
-        runs.append((settings, schedule, clip, batch))
+    settings = [
+        (spec.key, controls.hyperparam_sliders(box, f"lab.{i}.", spec))
+        for i, (spec, box) in enumerate(zip(methods, slider_boxes, strict=True))
+    ]
     lab = binder.checked(
         lambda: LabConfig(
             tuple(
-                RunConfig(land.key, (settings,), (start,), ss["lab.steps"], schedule, clip,
-                          noise, batch, seed)
-                for settings, schedule, clip, batch in runs
+                RunConfig(land.key, (slot,), (start,), ss["lab.steps"], schedule, clip, noise,
+                          batch, seed)
+                for slot, (schedule, clip, batch) in zip(settings, gradients, strict=True)
             )
         )
     )  # fmt: skip
     configs = lab.runs
-    lesson = binder.publish(lab)
-    binder.show_lesson(lesson)
-    labels = [run.label for run in lesson.runs] if lesson else run_labels(configs)
-    st.caption(
-        f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) and "
-        f"draws the same noise (seed {seed})."
-    )
-    figure, markers = linked(configs, tuple(labels))
-    linked_steps(figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab"))
-    st.caption(
-        "The dots mark where the runs end. Hover a path on the map or a point of the "
-        "learning-rate or loss curve, drag the step slider or press Play: the dots on all three "
-        "views follow."
-    )
-    outputs(land, configs, labels, noise)
-
-
-def outputs(land, configs, labels, noise: float) -> None:
-    """Everything under the linked views."""
-    trajectories = [run(config) for config in configs]
-    points = np.stack([t.points[0, 0] for t in trajectories])
-    diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
-    for label, k in zip(labels, diverged_at, strict=True):
-        if k >= 0:
-            st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
-    if noise > 0:
-        lab_sections.spread_section(labels, points, diverged_at, land)
-    lab_sections.schedule_rows(labels, configs)
-
-    st.subheader("Each run in numbers")
-    lab_sections.table_section(labels, configs, trajectories, land, background(land.key).minimum)
-    if any(c.clip_norm is not None for c in configs):
-        lab_sections.gradient_norm_section(labels, configs, trajectories, diverged_at)
-
-    st.subheader("LR range test")
-    st.caption(
-        f"Run 1 ({labels[0]}) repeated for {RANGE_RATES} learning rates in one vectorised sweep, "
-        "everything else unchanged: too small a rate barely moves, the best rates sit just below "
-        "the edge where runs start to diverge."
-    )
-    plotly_chart(range_figure(configs[0]))
+    if binder.publish(lab) is None and shown:
+        st.rerun()  # the lesson's words above no longer describe this picture
+    labels = [run.label for run in shown.runs] if shown else run_labels(configs)
+    with boxes[0]:
+        st.caption(
+            f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) "
+            f"and draws the same noise (seed {seed})."
+        )
+        figure, markers = linked(configs, tuple(labels))
+        linked_steps(
+            figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
+        )
+        st.caption(
+            "The dots mark where the runs end. Hover a path on the map or a point of the "
+            "learning-rate or loss curve, drag the step slider or press Play: the dots on all "
+            "three views follow."
+        )
+    below_the_views(boxes, land, configs, labels, noise)
 
 
 sidebar.subheader("Shared by every run")
@@ -129,5 +104,16 @@ noise, seed = controls.noise_control(sidebar, "lab.")
 
 sidebar.subheader("Runs")
 sidebar.number_input("How many", 1, MAX_RUNS, key="lab.n_runs")
-boxes = [sidebar.expander(f"Run {i + 1}", expanded=i == 0) for i in range(ss["lab.n_runs"])]
-lab_view(land, start_box, boxes, noise, seed)
+methods, slider_boxes, gradients = [], [], []
+for i in range(ss["lab.n_runs"]):
+    box = sidebar.expander(f"Run {i + 1}", expanded=i == 0)
+    methods.append(controls.method_picker(box, f"lab.{i}."))
+    slider_boxes.append(box.container())
+    schedule = controls.schedule_control(box, f"lab.{i}.")
+    clip = controls.clip_control(box, f"lab.{i}.")
+    gradients.append((schedule, clip, controls.batch_control(box, f"lab.{i}.")))
+shown = binder.on_show()
+binder.show_lesson(shown, st.container())  # a slot of its own: the views keep their place
+# The fragment writes above and below the schedules' formulas, which only the full run draws.
+boxes = st.container(), schedule_formulas([s for s, _, _ in gradients]), st.container()
+lab_view(land, shown, noise, seed)

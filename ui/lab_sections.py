@@ -104,19 +104,31 @@ def wrapped(latex: str) -> str:
     return r"\begin{gathered}" + r" \\ ".join(p.strip() for p in parts) + r"\end{gathered}"
 
 
-def schedule_rows(labels, configs) -> None:
-    """One row per schedule in use: the swatches of its runs, its name and its formula."""
-    keys = [c.schedule[0] if c.schedule else "constant" for c in configs]
+def schedule_formulas(schedules) -> dict:
+    """One row per schedule in use (`schedules`: each run's, None for the constant rate), in
+    the order of first use: its formula, and the box beside it that `schedule_names` fills.
+    The formulas depend on the schedules alone, so a page draws them outside its fragment."""
+    keys = [schedule[0] if schedule else "constant" for schedule in schedules]
+    boxes = {}
     for key in dict.fromkeys(keys):
+        name, formula = st.columns([2, 3], vertical_alignment="center")
+        formula.latex(wrapped(SCHEDULES[key].latex))
+        boxes[key] = name
+    return boxes
+
+
+def schedule_names(boxes: dict, labels, configs) -> None:
+    """Beside each formula (`boxes` from `schedule_formulas`): the swatches of its runs, its name
+    and the runs' labels."""
+    keys = [c.schedule[0] if c.schedule else "constant" for c in configs]
+    for key, box in boxes.items():
         runs = [r for r, k in enumerate(keys) if k == key]
         swatches = "".join(f"<span style='color:{colour(r)}'>■</span>" for r in runs)
         who = "every run" if len(runs) == len(labels) else ", ".join(labels[r] for r in runs)
-        name, formula = st.columns([2, 3], vertical_alignment="center")
-        name.markdown(
+        box.markdown(
             f"<span style='font-size:1.4rem'>{swatches}</span> **{SCHEDULES[key].name}** ({who})",
             unsafe_allow_html=True,
         )
-        formula.latex(wrapped(SCHEDULES[key].latex))
 
 
 def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) -> None:

@@ -150,3 +150,33 @@ def test_each_lesson_reads_on_a_projector(page: Page, app_url: str, key: str):
         page.evaluate(SCROLL_TO_CHART, below)  # under Streamlit's 60 px header
         page.wait_for_timeout(300)
         screenshot(page, name)
+
+
+RUN_1_PATH = """() => {
+    const gd = document.getElementById('chart');
+    const path = gd.data.findIndex(t => t.xaxis === 'x' && t.mode === 'lines'
+        && t.name === gd._fullData.find(f => f.legendrank === 0 && f.xaxis === 'x').name);
+    return Array.from(gd.calcdata[path].slice(0, 3), p => [p.x, p.y]);  // its first steps
+}"""
+
+
+def test_run_1s_rate_and_the_start_redraw_the_views_and_the_link(page: Page, app_url: str):
+    """The fragment's sliders: each press redraws the runs, rewrites the link, and the dots,
+    the step slider and Play still work on the new runs."""
+    frame = open_lab(page, app_url)
+    end = steps_of("decay_under_noise")
+    for key, link_part in (("lab.0.hp.sgd.learning_rate", "opt="), ("lab.sx", "start=")):
+        before, link = frame.evaluate(RUN_1_PATH), page.url
+        part = next(p for p in link.split("&") if p.split("?")[-1].startswith(link_part))
+        thumb = page.locator(f'.st-key-{key.replace(".", "-")} input[type="range"]')
+        thumb.focus()
+        thumb.press("ArrowRight")
+        frame.wait_for_function(f"() => ({RUN_1_PATH})() + '' !== {before!r} + ''", timeout=60_000)
+        wait_for_app_idle(page)
+        expect(page.locator('[data-testid="stInfo"]')).to_have_count(0)  # the lesson went
+        assert part not in page.url, f"{key} changes the link"
+        assert step_label(frame) == f"step {end} / {end}"
+    frame.locator("#slider").focus()
+    frame.locator("#slider").press("Home")
+    expect(frame.locator("#step")).to_have_text(f"step 0 / {end}")
+    assert page.locator('[data-testid="stException"]').count() == 0
