@@ -18,7 +18,7 @@ from ui import controls
 from ui.binder import Binder
 from ui.charts import IMAGE_FORMAT_KEY
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.search_sections import rounds_section, sampling_section, start_over, surface_section
+from ui.search_sections import page_layout, searched_sections, start_over
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
 ss = st.session_state
@@ -76,21 +76,19 @@ budget_box = sidebar.container()
 sidebar.slider("steps per run", 10, 1000, key="hs.steps", on_change=start_over)
 start_box = sidebar.container()
 sidebar.number_input("seed", 0, 2**31 - 1, key="hs.seed", on_change=start_over)
-top = st.container()
-sampling_section()
-bottom = st.container()
+boxes = page_layout()
 ss["hs.format"] = ss.get(IMAGE_FORMAT_KEY, "png")
 
 
 @st.fragment
-def searched(land, spec, budget_box, start_box, top, bottom) -> None:
+def searched(land, spec, budget_box, start_box, boxes) -> None:
     """The budget and the start, and everything they change (the charts, the rounds, the link):
     moving them reruns this part of the page only."""
     if ss.get(IMAGE_FORMAT_KEY, "png") != ss["hs.format"]:
         st.rerun()  # the sampling chart, drawn outside, downloads in the new format too
     budget_box.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
     (start,) = controls.starts_control(start_box, "hs.", land)
-    with top:
+    with boxes.surface:
         search = binder.checked(
             lambda: SearchConfig(
                 RunConfig(land.key, ((spec.key, spec.defaults()),), (start,), ss["hs.steps"],
@@ -99,9 +97,7 @@ def searched(land, spec, budget_box, start_box, top, bottom) -> None:
             )
         )  # fmt: skip
         binder.show_lesson(binder.publish(search))
-        surface_section(search, land, spec, KINDS)
-    with bottom:
-        rounds_section(search)
+    searched_sections(search, land, spec, KINDS, boxes)
 
 
-searched(land, spec, budget_box, start_box, top, bottom)
+searched(land, spec, budget_box, start_box, boxes)

@@ -122,3 +122,42 @@ def test_each_preset_shows_symbols_never_keys_and_one_label_per_decade(key):
             assert np.all(np.diff(np.sort(decades)) >= 1 - 1e-9), axis["tickvals"]
     raw = sorted({m for text in words for m in RAW_KEYS.findall(text)} - {"momentum", "decay"})
     assert not raw, raw
+
+
+def test_moving_the_start_redraws_every_run_chart_and_forgets_the_lesson():
+    at = open_page()
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    at.slider(key="hs.sx").set_value(-2.0).run()
+    assert not at.exception
+    after = [chart.proto.spec for chart in at.get("plotly_chart")]
+    # The surface, the race and the rounds change; the sampling chart needs no run.
+    assert [a != b for a, b in zip(specs, after, strict=True)] == [True, True, False, True]
+    assert link(at)["start"] == "-2.0,0.1"
+    assert "lesson" not in link(at)
+    assert not at.info
+
+
+def test_changing_the_budget_keeps_the_surface_and_updates_the_link():
+    at = open_page()
+    heat_map = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]
+    at.select_slider(key="hs.n").set_value(25).run()
+    assert not at.exception
+    assert link(at)["n"] == "25"
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1] == heat_map
+    assert any("25 trials each" in m.value for m in at.markdown)
+    assert any("1 round(s) of 25 trials" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_chart_is_a_valid_plotly_figure_small_enough_to_resend(key):
+    """The figures are built as dicts without plotly.py: plotly.py must still accept them; the
+    three a slider redraws must stay small (the response surface as float32, the rounds'
+    backdrop as a picture)."""
+    import plotly.graph_objects as go
+
+    at = open_page({"lesson": key})
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    for spec in specs:
+        go.Figure(json.loads(spec))  # raises on any property plotly.js does not know
+    surface, race, _, rounds = (len(spec.encode()) for spec in specs)
+    assert surface + race + rounds < 140_000

@@ -7,9 +7,12 @@
   plotly.py (which would cost more than building it).
 """
 
+import threading
+
 import numpy as np
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
@@ -81,6 +84,15 @@ def _race_chart(search: SearchConfig) -> dict:
 def race_chart(search: SearchConfig) -> dict:
     """Best found after n trials, grid against random."""
     return _race_chart(unzoomed(search))
+
+
+def prefetch_race(search: SearchConfig) -> None:
+    """Start the race's sweep on a thread of its own, beside the surface's (XLA releases the
+    GIL, and the machine has a second core): on a new start both are new, and the race is
+    ready when its chart is due. The page's own call finds it cached, or waits for it."""
+    thread = threading.Thread(target=race_chart, args=(search,), name="search-race")
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)

@@ -3,12 +3,21 @@ start's), sampling on the right scale (no run), coarse to fine, and turning a bo
 the rounds chart into the next round's region."""
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
-from ui.search_charts import race_chart, rounds_chart, sampling_chart, show, surface_chart
+from ui.search_charts import (
+    prefetch_race,
+    race_chart,
+    rounds_chart,
+    sampling_chart,
+    show,
+    surface_chart,
+)
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, rounds, trials
 from viz.search import number, symbol
 
@@ -16,23 +25,20 @@ MIN_BOX = 1e-3
 ss = st.session_state
 
 
-def surface_section(search: SearchConfig, land, spec, kinds: dict[str, str]) -> None:
-    """What is searched, what the grid and random search found, the response surface with their
-    trials, and the race of best-found-so-far over many seeds."""
-    x, y = search.axes
-    start = search.run.starts[0]
-    fixed = ", ".join(
-        f"{h.symbol} = {number(h.default, 4)}"
-        for h in spec.hyperparams
-        if h.name not in {x.name, y.name}
-    )
-    st.caption(
-        f"{spec.name} on {land.name}, {search.run.steps} steps from ({start[0]:.3g}, "
-        f"{start[1]:.3g}); the objective is the {kinds[search.kind]} minus f*. "
-        f"Fixed: {fixed or 'nothing else'}."
-    )
-    st.markdown(headline(search, *trials(search)))
-    show(surface_chart(search))
+@dataclass(frozen=True)
+class Boxes:
+    """Where the outputs of the budget and the start go, between the texts that stay."""
+
+    surface: DeltaGenerator
+    race: DeltaGenerator
+    rounds: DeltaGenerator
+
+
+def page_layout() -> Boxes:
+    """The main column in its order: a box for each output the budget and the start change,
+    and between them the texts and the sampling section that no slider changes (drawn once per
+    full run, so that a fragment rerun does not redraw them)."""
+    surface = st.container()
     st.caption(
         f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs "
         "in one vectorised sweep; grey: the run diverged. Squares: the grid search; circles: the "
@@ -45,16 +51,41 @@ def surface_section(search: SearchConfig, land, spec, kinds: dict[str, str]) -> 
         f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh "
         "random draws); the band is the middle half of the seeds."
     )
-    show(race_chart(search))
-
-
-def rounds_section(search: SearchConfig) -> None:
-    """Coarse to fine: zoom in around the best trials, or into a box dragged on the chart."""
+    race = st.container()
+    sampling_section()
     st.subheader("Coarse to fine")
     st.caption(
         "Round 1 samples the whole square. Press zoom to sample the next round inside a box "
         "around the best trials so far, or drag a box on the chart to choose the region yourself."
     )
+    return Boxes(surface, race, st.container())
+
+
+def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], boxes: Boxes):
+    """What is searched and what the grid and random search found, the response surface with
+    their trials, the race of best-found-so-far over many seeds, and coarse to fine."""
+    prefetch_race(search)
+    x, y = search.axes
+    start = search.run.starts[0]
+    fixed = ", ".join(
+        f"{h.symbol} = {number(h.default, 4)}"
+        for h in spec.hyperparams
+        if h.name not in {x.name, y.name}
+    )
+    boxes.surface.caption(
+        f"{spec.name} on {land.name}, {search.run.steps} steps from ({start[0]:.3g}, "
+        f"{start[1]:.3g}); the objective is the {kinds[search.kind]} minus f*. "
+        f"Fixed: {fixed or 'nothing else'}."
+    )
+    boxes.surface.markdown(headline(search, *trials(search)))
+    show(surface_chart(search), boxes.surface)
+    show(race_chart(search), boxes.race)
+    with boxes.rounds:
+        rounds_section(search)
+
+
+def rounds_section(search: SearchConfig) -> None:
+    """Coarse to fine: zoom in around the best trials, or into a box dragged on the chart."""
     buttons = st.columns([1, 1, 4])
     buttons[0].button(
         "Zoom in", key="hs.zoom_in", disabled=len(search.zoom) >= MAX_ROUNDS - 1,

@@ -42,6 +42,7 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VIRIDIS = [[i / 9, colour] for i, colour in enumerate(plotly.colors.sequential.Viridis)]
 COLOURSCALE = VIRIDIS  # plotly.py's Viridis, spelt out (plotly.js has its own by that name)
 TRACE_TYPES = ("scatter", "heatmap", "bar")
+DECIMALS = 10_000  # a decay rate's hover label: 4 decimals
 MASK_COLOUR = "#D9D9D9"
 GRID_COLOUR = "#FFFFFF"
 RANDOM_COLOUR = palette.COLOURS[1]
@@ -156,11 +157,15 @@ def packed(values, dtype=None) -> dict:
 
 @functools.cache
 def _template() -> dict:
-    """The lecture template (palette.TEMPLATE) as plotly.py expands it, keeping the defaults of
-    the trace types these figures use (the rest is ~5 kB per figure that nothing reads)."""
+    """The lecture template (palette.TEMPLATE) as plotly.py expands it, less what these figures
+    never read (~6 kB a figure): other trace types, other kinds of subplot, and the default
+    colour scales (every heat map here names its own)."""
     template = pio.templates[palette.TEMPLATE].to_plotly_json()
     data = {kind: template["data"][kind] for kind in TRACE_TYPES if kind in template["data"]}
-    return {"data": data, "layout": template["layout"]}
+    data["heatmap"] = [{k: v for k, v in t.items() if k != "colorscale"} for t in data["heatmap"]]
+    unused = {"polar", "ternary", "scene", "geo", "coloraxis", "colorscale"}
+    layout = {k: v for k, v in template["layout"].items() if k not in unused}
+    return {"data": data, "layout": layout}
 
 
 def _lecture(height: int, margin: dict) -> dict:
@@ -198,7 +203,8 @@ def _mask_trace(surface, axes: dict | None = None) -> dict:
 def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
     """How a cell's hyperparameters appear in its hover label: a log or linear axis reads its
     own coordinate; a log1m axis is drawn as 1 − β, so β itself travels as customdata (only
-    then: 40 kB per axis)."""
+    then), as 4 decimals in 2 bytes a cell ("0.9769", which for β ≥ 0.1 is the 4 significant
+    digits of the other axis)."""
     channels, parts = [], []
     for axis, coordinate, values, count in (
         (surface.x, "x", surface.xs, len(surface.ys)),
@@ -210,10 +216,22 @@ def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
         grid = np.tile(values, (count, 1)) if coordinate == "x" else np.tile(values, (count, 1)).T
         parts.append(f"{symbol(axis)} = %{{customdata[{len(channels)}]:.4g}}")
         channels.append(grid)
+    if not channels:
+        return parts, None
+    values = np.dstack(channels)
+    if np.all((values >= 0) & (values < 1 - 0.5 / DECIMALS)):
+        parts = [
+            part.replace("= %{customdata", "= 0.%{customdata").replace(":.4g}", ":04d}")
+            if "customdata" in part
+            else part
+            for part in parts
+        ]
+        values = np.round(values * DECIMALS).astype(np.uint16)
+    else:
+        values = values.astype(np.float32)
     if len(channels) == 1:
-        parts = [part.replace("customdata[0]", "customdata") for part in parts]
-        return parts, channels[0].astype(np.float32)
-    return parts, np.dstack(channels).astype(np.float32) if channels else None
+        return [part.replace("customdata[0]", "customdata") for part in parts], values[..., 0]
+    return parts, values
 
 
 def _surface_trace(surface, axes: dict | None = None) -> dict:

@@ -113,3 +113,184 @@ def test_zoom_in_samples_a_second_round(projector: Page, app_url: str):
     assert sum(name.startswith("round") for name in names) == 2
     rounds.scroll_into_view_if_needed()
     screenshot(projector, "search_zoom")
+
+
+# --- the budget and the start: one fragment, every chart they change, the link --------------
+
+MAX_BYTES = 150_000  # per slider change (issue 13)
+
+
+def _frames(page: Page) -> list[bytes]:
+    """The frames the server sends over the page's Streamlit websocket, as they arrive."""
+    frames: list[bytes] = []
+
+    def opened(ws) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on(
+                "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())
+            )
+
+    page.on("websocket", opened)
+    return frames
+
+
+def _sent(frames: list[bytes]) -> tuple[int, set[str], int]:
+    """Bytes sent, the fragments the deltas belong to, and how many charts were (re)sent."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    fragments, charts = set(), 0
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        if message.WhichOneof("type") == "delta":
+            fragments.add(message.delta.fragment_id)
+            element = message.delta.new_element
+            charts += message.delta.WhichOneof("type") == "new_element" and (
+                element.WhichOneof("type") == "plotly_chart"
+            )
+    return sum(map(len, frames)), fragments, charts
+
+
+def _press(page: Page, key: str, frames: list[bytes], expect_text) -> tuple[int, set, int]:
+    frames.clear()
+    thumb = '[data-testid="stSlider"] input[type="range"]'
+    page.locator(f".st-key-{key.replace('.', '-')} {thumb}").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text(expect_text).first).to_be_visible(timeout=120_000)
+    wait_for_app_idle(page, timeout=120_000)
+    return _sent(frames)
+
+
+def _surface_state(page: Page) -> dict:
+    return (
+        page.locator(CHART)
+        .nth(0)
+        .evaluate(
+            """gd => ({names: gd.data.map(t => t.name || ''),
+                   z: Array.from(gd._fullData[1].z[40].slice(40, 45))})"""
+        )
+    )
+
+
+def test_budget_and_start_rerun_their_fragment_and_redraw_what_they_change(
+    projector: Page, app_url: str
+):
+    frames = _frames(projector)
+    open_search(projector, app_url)
+    before = _surface_state(projector)
+    assert "grid: 3 values of η" in before["names"]
+
+    sent, fragments, charts = _press(projector, "hs.n", frames, "16 trials each.")
+    assert sent <= MAX_BYTES, sent
+    assert len(fragments) == 1 and "" not in fragments, "only the fragment reran"
+    assert charts == 3, "the surface, the race and the rounds; not the sampling chart"
+    budget = _surface_state(projector)
+    assert "grid: 4 values of η" in budget["names"]
+    assert budget["z"] == before["z"], "the response surface does not depend on the budget"
+    assert "n=16" in projector.url and "lesson=one_matters" in projector.url
+    expect(projector.get_by_text("1 round(s) of 16 trials.")).to_be_visible()
+
+    sent, fragments, charts = _press(projector, "hs.sx", frames, re.compile(r"steps from \(-2\.4"))
+    assert sent <= MAX_BYTES, sent
+    assert len(fragments) == 1 and "" not in fragments
+    assert charts == 3
+    assert _surface_state(projector)["z"] != budget["z"], "a new start, new runs"
+    assert "start=-2.4" in projector.url.replace("%2C", ","), projector.url
+    assert "lesson=" not in projector.url, "a moved start is no longer the preset"
+    assert projector.locator('[data-testid="stAlert"]').count() == 0
+
+
+def test_a_box_dragged_on_the_rounds_chart_is_the_next_rounds_region(projector: Page, app_url: str):
+    open_search(projector, app_url)
+    rounds = projector.locator(CHART).nth(3)
+    rounds.scroll_into_view_if_needed()
+    plot = rounds.locator('.nsewdrag[data-subplot="xy"]').bounding_box()
+    x0, y0 = plot["x"] + 0.55 * plot["width"], plot["y"] + 0.25 * plot["height"]
+    x1, y1 = plot["x"] + 0.85 * plot["width"], plot["y"] + 0.65 * plot["height"]
+    projector.mouse.move(x0, y0)
+    projector.mouse.down()
+    projector.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
+    projector.mouse.move(x1, y1, steps=5)
+    projector.mouse.up()
+    expect(projector.get_by_text("2 round(s) of 9 trials.")).to_be_visible(timeout=120_000)
+    wait_for_app_idle(projector, timeout=120_000)
+    zoom = re.search(r"zoom=([^&]+)", projector.url).group(1).replace("%2C", ",")
+    u0, u1, v0, v1 = map(float, zoom.split(","))
+    assert 0 < u0 < u1 < 1 and 0 < v0 < v1 < 1
+    rounds = projector.locator(CHART).nth(3)
+    # The second dashed box, where the second round's trials are, is the box dragged (as
+    # fractions of the plot area: left, right, top, bottom).
+    drawn = rounds.evaluate(
+        """gd => { const L = gd._fullLayout, s = L.shapes[1];
+            const x = v => L.xaxis.l2p(Math.log10(v)) / L.xaxis._length;
+            const y = v => L.yaxis.l2p(Math.log10(v)) / L.yaxis._length;
+            const t = gd._fullData.find(t => (t.name || '').startsWith('round 2'));
+            const within = (v, a, b) => v >= Math.min(a, b) * (1 - 1e-9)
+                && v <= Math.max(a, b) * (1 + 1e-9);
+            return {box: [x(s.x0), x(s.x1), y(s.y1), y(s.y0)],
+                    inside: t.x.every((v, i) => within(v, s.x0, s.x1)
+                        && within(t.y[i], s.y0, s.y1))}; }"""
+    )
+    for got, want in zip(drawn["box"], (0.55, 0.85, 0.25, 0.65), strict=True):
+        assert abs(got - want) < 0.01, drawn["box"]
+    assert drawn["inside"]
+    screenshot(projector, "search_box_zoom")
+
+
+HOVER_JS = """(gd, [ix, iy]) => { const L = gd._fullLayout, t = gd._fullData[1];
+    const x = t.x[ix], y = t.y[iy];
+    const box = gd.getBoundingClientRect();
+    return [box.left + L.xaxis3._offset + L.xaxis3.l2p(Math.log10(x)),
+            box.top + L.yaxis3._offset + L.yaxis3.l2p(Math.log10(y))]; }"""
+
+
+def _hover(page: Page, chart, ix: int, iy: int) -> str:
+    x, y = chart.evaluate(HOVER_JS, [ix, iy])
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=3)
+    page.wait_for_timeout(400)
+    return " ".join(
+        chart.evaluate("gd => [...gd.querySelectorAll('.hovertext')].map(t => t.textContent)")
+    )
+
+
+def test_the_surface_reads_its_values_and_says_where_runs_diverged(projector: Page, app_url: str):
+    open_search(projector, app_url, "?lesson=rmsprop_decay")
+    surface = projector.locator(CHART).nth(0)
+    surface.scroll_into_view_if_needed()
+    cells = surface.evaluate(
+        """gd => { const t = gd._fullData[1], z = t.z, out = {finite: null, gap: null};
+            for (let j = 0; j < z.length; j++) for (let i = 0; i < z[j].length; i++) {
+                if (Number.isNaN(z[j][i])) out.gap = out.gap || [i, j];
+                else if (j == 50 && i == 30) out.finite = [i, j, z[j][i],
+                    t.x[i], t.customdata[j][i]]; }
+            return out; }"""
+    )
+    ix, iy, z, rate, decay = cells["finite"]
+    text = _hover(projector, surface, ix, iy)
+    assert f"η = {rate:.4g}"[:8] in text, text
+    assert f"ρ = 0.{decay:04d}" in text, text
+    assert f"log₁₀(f − f*) = {z:.2f}" in text, text
+    assert "diverged" in _hover(projector, surface, *cells["gap"])
+
+
+@pytest.mark.parametrize("key", ["one_matters", "rmsprop_decay"])
+def test_the_rounds_backdrop_covers_the_cells_of_the_surface(
+    projector: Page, app_url: str, key: str
+):
+    """The faded surface is a picture placed on the axes (a reversed one for ρ): it must span
+    exactly the cells' extent, which the chart's invisible extent trace marks."""
+    open_search(projector, app_url, f"?lesson={key}")
+    rounds = projector.locator(CHART).nth(3)
+    rounds.scroll_into_view_if_needed()
+    placed = rounds.evaluate(
+        """gd => { const L = gd._fullLayout, t = gd._fullData[0];
+            const image = gd.querySelector('.imagelayer image, .layer-below image');
+            const r = image.getBoundingClientRect(), g = gd.getBoundingClientRect();
+            const xs = t.x.map(v => g.left + L.xaxis._offset + L.xaxis.l2p(Math.log10(v)));
+            const ys = t.y.map(v => g.top + L.yaxis._offset + L.yaxis.l2p(Math.log10(v)));
+            const span = v => [Math.min(...v), Math.max(...v)];
+            return {image: [r.left, r.right, r.top, r.bottom], cells: [...span(xs), ...span(ys)]};
+        }"""
+    )
+    for got, want in zip(placed["image"], placed["cells"], strict=True):
+        assert abs(got - want) < 1.5, placed
