@@ -74,7 +74,7 @@ def lab_view(land, shown, noise: float, seed: int) -> None:
         )
     )  # fmt: skip
     configs = lab.runs
-    if binder.publish(lab) is None and shown:
+    if binder.publish(lab, tools=False) is None and shown:
         st.rerun()  # the lesson's words above no longer describe this picture
     labels = [run.label for run in shown.runs] if shown else run_labels(configs)
     with boxes[0]:
@@ -112,6 +112,7 @@ for i in range(ss["lab.n_runs"]):
     schedule = controls.schedule_control(box, f"lab.{i}.")
     clip = controls.clip_control(box, f"lab.{i}.")
     gradients.append((schedule, clip, controls.batch_control(box, f"lab.{i}.")))
+binder.tools()
 shown = binder.on_show()
 binder.show_lesson(shown, st.container())  # a slot of its own: the views keep their place
 # The fragment writes above and below the schedules' formulas, which only the full run draws.

@@ -9,7 +9,6 @@ figure for every rate of run 1: it changes with the start, the schedule, … but
 from dataclasses import replace
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 import landscapes
@@ -20,7 +19,7 @@ from optimizers.params import Params
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
 from ui.cached import background, range_test, run
-from ui.lab_sections import map_names, unvalidated
+from ui.lab_sections import map_names
 from viz.lr_lab import linked_figure, lr_range_figure
 
 BY_CONFIG = {RunConfig: repr}
@@ -61,7 +60,7 @@ def range_title(config: RunConfig) -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
-def _range_figure(config: RunConfig) -> dict:
+def _range_figure(config: RunConfig) -> dict:  # a shared dict: never changed
     rates, final_loss, diverged = range_test(config)
     gap = final_loss - background(config.landscape).minimum
     edge = divergence_edge(rates, diverged)
@@ -70,6 +69,6 @@ def _range_figure(config: RunConfig) -> dict:
     )
 
 
-def range_figure(config: RunConfig) -> go.Figure:
+def range_figure(config: RunConfig) -> dict:
     """The LR range test of run 1 (`config`): final f − f* for each rate of the rate slider."""
-    return unvalidated(_range_figure(range_config(config)))
+    return _range_figure(range_config(config))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import lab_sections
 from ui.cached import RANGE_RATES, background, run
-from ui.charts import plotly_chart
+from ui.figure_dicts import show_dict
 from ui.lab_figures import range_figure
 
 
@@ -41,4 +41,4 @@ def _numbers(land, configs, labels, trajectories, diverged_at) -> None:
         "everything else unchanged: too small a rate barely moves, the best rates sit just below "
         "the edge where runs start to diverge."
     )
-    plotly_chart(range_figure(configs[0]))
+    show_dict(range_figure(configs[0]))

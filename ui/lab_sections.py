@@ -4,24 +4,16 @@ how far each run wanders at the end, and the gradient norms of the clipping runs
 import jax
 import jax.numpy as jnp
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 import landscapes
 from optimizers.analysis import lab_table
 from optimizers.schedules import CATALOG as SCHEDULES
-from ui.charts import plotly_chart
+from ui.figure_dicts import show_dict
 from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
 SHARPER = 4.0  # minima whose curvatures differ by this factor are called sharp and flat
-
-
-def unvalidated(spec: dict) -> go.Figure:
-    """A figure dict as a go.Figure that skips plotly.py's validation (tens of ms a figure; the
-    builders in viz.lr_lab make valid figures, and their tests validate them), for
-    `st.plotly_chart`."""
-    return go.Figure(spec, _validate=False)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -143,7 +135,7 @@ def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) ->
         "nearest to, over its last steps (the ball a constant rate hovers in)."
     )
     figure = spread_figure(labels, distances, diverged_at, points.shape[1] - 1)
-    plotly_chart(unvalidated(figure))
+    show_dict(figure)
 
 
 def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
@@ -162,4 +154,4 @@ def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray
     )
     raw[after] = applied[after] = np.nan
     clips = [c.clip_norm for c in configs]
-    plotly_chart(unvalidated(gradient_norm_figure(labels, raw, applied, clips)))
+    show_dict(gradient_norm_figure(labels, raw, applied, clips))

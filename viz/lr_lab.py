@@ -367,8 +367,8 @@ def lr_range_figure(
     data = [
         dict(
             type="scatter",
-            x=rates[stable],
-            y=shown[stable],
+            x=typed(rates[stable]),
+            y=typed(shown[stable]),
             mode="lines+markers",
             marker=dict(size=5, color=palette.colour(0)),
             line=dict(color=palette.colour(0), width=palette.THIN_LINE_WIDTH),
@@ -381,8 +381,8 @@ def lr_range_figure(
         data.append(
             dict(
                 type="scatter",
-                x=rates[diverged],
-                y=np.full(int(diverged.sum()), top),
+                x=typed(rates[diverged]),
+                y=typed(np.full(int(diverged.sum()), top)),
                 mode="markers",
                 marker=dict(symbol="x", size=7, color=palette.colour(1)),
                 name="diverged",
@@ -394,8 +394,8 @@ def lr_range_figure(
         shapes.append(
             dict(
                 type="rect",
-                x0=low,
-                x1=high,
+                x0=float(low),
+                x1=float(high),
                 xref="x",
                 y0=0,
                 y1=1,
@@ -421,8 +421,8 @@ def lr_range_figure(
         shapes.append(
             dict(
                 type="line",
-                x0=edge,
-                x1=edge,
+                x0=float(edge),
+                x1=float(edge),
                 xref="x",
                 y0=0,
                 y1=1,
