@@ -132,7 +132,7 @@ def test_a_diverged_run_stops_at_its_divergence_step_with_a_cross():
     assert [array(t["x"])[0] for t in crosses if t["xaxis"] != "x"] == [1, 1]
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     assert sum("diverged at step 1" in text for text in texts) == 2
-    assert all(len(array(figure["data"][m["line"]]["y"])) == 1 for m in args["markers"][:3])
+    assert all(len(array(figure["data"][m["lines"][0]]["y"])) == 1 for m in args["markers"])
 
 
 def test_equal_learning_rate_lines_are_told_apart_by_dashes():

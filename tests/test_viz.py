@@ -236,7 +236,7 @@ def test_no_edge_when_the_largest_rate_is_stable():
     assert divergence_edge(np.array([0.1, 1.0]), np.array([True, False])) is None
 
 
-def test_linked_figure_lists_a_marker_per_run_and_view_with_every_step():
+def test_linked_figure_lists_a_marker_trace_per_view_following_every_runs_line():
     config = PRESETS["zigzag"].config
     run = simulate(config)
     labels = ["a", "b", "c", "d"]
@@ -244,13 +244,14 @@ def test_linked_figure_lists_a_marker_per_run_and_view_with_every_step():
         grid_of("ravine"), labels, run.points[:, 0], run.loss[:, 0], run.lr, run.diverged_at[:, 0],
         [(0.0, 0.0)], landscapes.CATALOG["ravine"].domain,
     )  # fmt: skip
-    assert len(markers) == 3 * len(labels)
-    head, rate = markers[0], markers[1]
+    assert len(markers) == 3 and all(len(m["lines"]) == len(labels) for m in markers)
+    heads, rates = markers[0], markers[1]
     checked = go.Figure(figure)  # the dict is a valid figure
-    assert checked.data[head["trace"]].mode == "markers"
-    np.testing.assert_allclose(decoded(figure["data"][head["line"]]["x"]), run.points[0, 0, :, 0],
-                               atol=1e-5)  # fmt: skip
-    assert len(decoded(figure["data"][rate["line"]]["y"])) == config.steps
+    assert checked.data[heads["trace"]].mode == "markers"
+    assert len(checked.data[heads["trace"]].x) == len(labels)  # a head per run
+    np.testing.assert_allclose(decoded(figure["data"][heads["lines"][0]]["x"]),
+                               run.points[0, 0, :, 0], atol=1e-5)  # fmt: skip
+    assert len(decoded(figure["data"][rates["lines"][0]]["y"])) == config.steps
 
 
 def test_basins_legend_matches_the_colour_of_each_kind_of_start():

@@ -165,10 +165,11 @@ def linked_figure(
     top; a line lying on an earlier one is dashed; the minima (named `minimum_names` beside
     their stars) are drawn above everything.
 
-    Returns the figure dict and the marker list for `components.linked_steps`: each marker
-    trace with the line whose point at index k is the marker's position at step k (a path on
-    the map, a curve, both drawn from step 0 up to the divergence). The curves are drawn at
-    x = 0, 1, … (`x0`, `dx`), so a point's index is its step, which hovering shows and sends.
+    Returns the figure dict and the marker list for `components.linked_steps`: each view's
+    marker trace (a point per run) with each run's line, whose point at index k is the run's
+    marker at step k (a path on the map, a curve, both drawn from step 0 up to the divergence).
+    The curves are drawn at x = 0, 1, … (`x0`, `dx`), so a point's index is its step, which
+    hovering shows and sends.
     """
     n_points = points.shape[1]
     n_runs = len(labels)
@@ -252,29 +253,31 @@ def linked_figure(
                         )
                     )
 
-    markers = []
-    for r, label in enumerate(labels):
-        for view, axes, series in views:
-            last = series[r][-1:]
-            x, y = (last[:, 0], last[:, 1]) if view == "map" else ([len(series[r]) - 1], last)
-            markers.append({"trace": len(data), "line": line_of[r, view]})
-            size = palette.HEAD_SIZE - (0 if view == "map" else 4)
-            data.append(
-                dict(
-                    type="scatter",
-                    x=[float(v) for v in x],
-                    y=[float(v) for v in y],
-                    mode="markers",
-                    marker=dict(
-                        size=size, color=palette.colour(r), line=dict(color="white", width=2)
-                    ),
-                    legendgroup=label,
-                    showlegend=False,
-                    hoverinfo="skip",
-                    xaxis=axes[0],
-                    yaxis=axes[1],
-                )
+    markers = []  # one trace of step markers per view, a point per run
+    for view, axes, series in views:
+        x, y = [], []  # where each run ends (None: it has no point)
+        for drawn in series:
+            last = drawn[-1] if len(drawn) else None
+            x.append(None if last is None else float(last[0] if view == "map" else len(drawn) - 1))
+            y.append(None if last is None else float(last[1] if view == "map" else last))
+        markers.append({"trace": len(data), "lines": [line_of[r, view] for r in range(n_runs)]})
+        data.append(
+            dict(
+                type="scatter",
+                x=x,
+                y=y,
+                mode="markers",
+                marker=dict(
+                    size=palette.HEAD_SIZE - (0 if view == "map" else 4),
+                    color=[palette.colour(r) for r in range(n_runs)],
+                    line=dict(color="white", width=2),
+                ),
+                showlegend=False,
+                hoverinfo="skip",
+                xaxis=axes[0],
+                yaxis=axes[1],
             )
+        )
     data += crosses
     for trace in landmark_traces(minima, []):  # last, so the stars are drawn above everything
         data.append(trace.to_plotly_json() | dict(xaxis="x", yaxis="y"))

@@ -180,3 +180,18 @@ def test_run_1s_rate_and_the_start_redraw_the_views_and_the_link(page: Page, app
     frame.locator("#slider").press("Home")
     expect(frame.locator("#step")).to_have_text(f"step 0 / {end}")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+HEAD_OPACITY = """() => {
+    const gd = document.getElementById('chart');
+    return gd.data.filter(t => t.hoverinfo === 'skip').map(t => (t.marker.opacity || [1])[0]);
+}"""
+
+
+def test_hiding_a_run_in_the_legend_hides_its_dots_on_every_view(page: Page, app_url: str):
+    frame = open_lab(page, app_url)
+    assert frame.evaluate(HEAD_OPACITY) == [1, 1, 1]
+    frame.locator(".legend .traces .legendtoggle").first.click()
+    frame.wait_for_function(f"() => ({HEAD_OPACITY})().every(o => o === 0)", timeout=10_000)
+    frame.locator(".legend .traces .legendtoggle").first.click()
+    frame.wait_for_function(f"() => ({HEAD_OPACITY})().every(o => o === 1)", timeout=10_000)
