@@ -15,7 +15,8 @@ the width left over holds them.
 What a slider move re-sends is only what changed: a marker's positions are read from its line
 in the browser (not sent twice), and an image in the layout given as a data URL (the landscape
 under the map, the same for every rate and start) is stored once in the component's folder and
-sent as its address, which the browser fetches once and keeps.
+sent as its address, which the browser fetches once and keeps. One marker trace per view holds
+every run's marker, so a change or a scrub has few traces to restyle.
 """
 
 import base64
@@ -64,11 +65,12 @@ def linked_steps(
     key: str | None = None,
     config: dict | None = None,
 ) -> None:
-    """Draw `figure` (from `figure_json`); markers = [{"trace": index, "line": index}] give each
-    marker trace's position at step k: point k of its line (a shorter line keeps it at its last
-    point), for k = 0 … steps. The markers start at `start_step`, by default the last step:
-    where the runs end. `config` is the Plotly config (`ui.export.chart_config` for the download
-    buttons)."""
+    """Draw `figure` (from `figure_json`); markers = [{"trace": index, "lines": [index, …]}]
+    give each marker trace's points at step k: point i is at point k of line i (a shorter line
+    keeps it at its last point, and a line hidden in the legend hides it), for k = 0 … steps.
+    The figure draws the markers at their lines' last points, where they are at the last step;
+    they start at `start_step`, by default that last step. `config` is the Plotly config
+    (`ui.export.chart_config` for the download buttons)."""
     _component(
         figure=figure,
         config=config,
