@@ -16,7 +16,6 @@ from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls
 from ui.binder import Binder
-from ui.charts import IMAGE_FORMAT_KEY
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_sections import page_layout, searched_sections, start_over
 
@@ -53,6 +52,7 @@ binder = Binder(
     lesson_state=lambda p: SearchConfig(p.config, p.x, p.y, p.budget),
     fallback="a preset",
     same_picture=lambda a, b: (a.run, a.x, a.y) == (b.run, b.x, b.y),
+    page="search",
 )
 binder.start("Hyperparameter search")
 sidebar = st.sidebar
@@ -76,16 +76,14 @@ budget_box = sidebar.container()
 sidebar.slider("steps per run", 10, 1000, key="hs.steps", on_change=start_over)
 start_box = sidebar.container()
 sidebar.number_input("seed", 0, 2**31 - 1, key="hs.seed", on_change=start_over)
+binder.tools()
 boxes = page_layout()
-ss["hs.format"] = ss.get(IMAGE_FORMAT_KEY, "png")
 
 
 @st.fragment
 def searched(land, spec, budget_box, start_box, boxes) -> None:
     """The budget and the start, and everything they change (the charts, the rounds, the link):
     moving them reruns this part of the page only."""
-    if ss.get(IMAGE_FORMAT_KEY, "png") != ss["hs.format"]:
-        st.rerun()  # the sampling chart, drawn outside, downloads in the new format too
     budget_box.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
     (start,) = controls.starts_control(start_box, "hs.", land)
     with boxes.surface:
@@ -96,7 +94,7 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
                 ss["hs.x"], ss["hs.y"], ss["hs.n"], ss["hs.kind"], tuple(ss["hs.zoom"]),
             )
         )  # fmt: skip
-        binder.show_lesson(binder.publish(search))
+        binder.show_lesson(binder.publish(search, tools=False))
     searched_sections(search, land, spec, KINDS, boxes)
 
 

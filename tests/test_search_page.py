@@ -161,3 +161,15 @@ def test_every_chart_is_a_valid_plotly_figure_small_enough_to_resend(key):
         go.Figure(json.loads(spec))  # raises on any property plotly.js does not know
     surface, race, _, rounds = (len(spec.encode()) for spec in specs)
     assert surface + race + rounds < 140_000
+
+
+def test_add_this_picture_takes_the_link_after_the_budget_moved():
+    """The lecture tools are drawn by the full run, the link by the fragment: the picture added
+    is the link at the moment of the press."""
+    from ui.lecture import MINE_KEY
+
+    at = open_page()
+    at.select_slider(key="hs.n").set_value(16).run()
+    at.button(key="lecture_add").click().run()
+    (slide,) = at.session_state[MINE_KEY]
+    assert slide.link.startswith("search?") and "n=16" in slide.link

@@ -3,24 +3,19 @@
 - The response surface's own layer (heat map, mask, profiles, axes) depends on the run, the axes
   and the objective, not on the budget; the trials are added to it per budget.
 - The rounds chart's faded backdrop is built once per surface too.
-- `show` hands a figure dict to `st.plotly_chart` without Streamlit validating it again through
-  plotly.py (which would cost more than building it).
+- They are drawn with `ui.figure_dicts.show_dict`, which spares them Streamlit's second validation
+  through plotly.py (it would cost more than building them).
 """
 
 import threading
 
 import numpy as np
 import streamlit as st
-from plotly.basedatatypes import BaseFigure
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
-from ui.charts import IMAGE_FORMAT_KEY, presenting
-from ui.export import chart_config
-from ui.lecture import PRESENT_FACTOR
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
-from viz.present import enlarge
 from viz.search import (
     best_after_n_figure,
     power,
@@ -32,26 +27,6 @@ from viz.search import (
 )
 
 SAMPLING_DRAWS = 2000
-
-
-class _Checked(BaseFigure):
-    """A figure dict built and checked here. `st.plotly_chart` rebuilds a plain dict as a
-    `go.Figure` to validate it and takes a plotly figure's `to_dict()` as valid: this passes for
-    one and hands back the dict as it is."""
-
-    def __init__(self, spec: dict):
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-
-def show(spec: dict, container=None, name: str = "chart", **kwargs):
-    """`st.plotly_chart` of a figure dict, as ui.charts.plotly_chart draws a figure: the image
-    format of the mode bar's download button, enlarged in presentation mode."""
-    config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
-    figure = enlarge(spec, PRESENT_FACTOR) if presenting() else spec
-    return (container or st).plotly_chart(_Checked(figure), config=config, **kwargs)
 
 
 # cache_resource: the dicts are shared, never copied or changed (enlarge builds a new one).
