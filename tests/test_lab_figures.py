@@ -97,12 +97,19 @@ def open_page() -> AppTest:
     return AppTest.from_file(PAGE, default_timeout=120).run()
 
 
+def frame_args(at: AppTest, key: str) -> dict:
+    """The arguments of the component drawn with `key`."""
+    frames = [e.proto for e in at.get("component_instance") if e.proto.id.endswith(key)]
+    assert len(frames) == 1, key
+    return json.loads(frames[0].json_args)
+
+
 def linked_args(at: AppTest) -> dict:
-    return json.loads(at.get("component_instance")[0].proto.json_args)
+    return frame_args(at, "lab_linked")
 
 
 def range_spec(at: AppTest) -> str:
-    return at.get("plotly_chart")[-1].proto.spec
+    return frame_args(at, "lab_range")["figure"]
 
 
 def test_run_1s_rate_redraws_the_runs_and_the_link_and_keeps_the_range_test():
@@ -128,3 +135,15 @@ def test_the_start_redraws_the_runs_the_range_test_and_the_link():
     assert range_spec(at) != test_before
     assert at.query_params["start"] == "-5.0,2.0"
     assert "starts at (-5, 2)" in at.caption[0].value
+
+
+def test_the_charts_a_slider_changes_are_drawn_in_frames_that_plotly_updates_in_place():
+    """st.plotly_chart would build a new chart for every change; the frames keep theirs."""
+    at = open_page()
+    at.button(key="lesson.clipping").click().run()
+    assert not at.exception and not at.get("plotly_chart")
+    spread = json.loads(frame_args(at, "lab_spread")["figure"])
+    assert [t["type"] for t in spread["data"]] == ["bar"] * len(LESSONS["clipping"].runs)
+    gradient = frame_args(at, "lab_gradient")
+    assert gradient["steps"] is None and gradient["config"]["downloadSVG"] == "lab-gradient-norm"
+    assert json.loads(range_spec(at))["layout"]["title"]["text"].startswith("<b>Run 1 (")

@@ -7,8 +7,8 @@ import streamlit as st
 
 from ui import lab_sections
 from ui.cached import RANGE_RATES, background, run
-from ui.figure_dicts import show_dict
 from ui.lab_figures import range_figure
+from ui.lab_frames import framed
 
 
 def below_the_views(boxes, land, configs, labels: list[str], noise: float) -> None:
@@ -41,4 +41,4 @@ def _numbers(land, configs, labels, trajectories, diverged_at) -> None:
         "everything else unchanged: too small a rate barely moves, the best rates sit just below "
         "the edge where runs start to diverge."
     )
-    show_dict(range_figure(configs[0]))
+    framed(range_figure(configs[0]), "lab_range", "lab-range-test")

@@ -9,7 +9,7 @@ import streamlit as st
 import landscapes
 from optimizers.analysis import lab_table
 from optimizers.schedules import CATALOG as SCHEDULES
-from ui.figure_dicts import show_dict
+from ui.lab_frames import framed
 from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
@@ -135,7 +135,7 @@ def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) ->
         "nearest to, over its last steps (the ball a constant rate hovers in)."
     )
     figure = spread_figure(labels, distances, diverged_at, points.shape[1] - 1)
-    show_dict(figure)
+    framed(figure, "lab_spread", "lab-spread")
 
 
 def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
@@ -154,4 +154,4 @@ def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray
     )
     raw[after] = applied[after] = np.nan
     clips = [c.clip_norm for c in configs]
-    show_dict(gradient_norm_figure(labels, raw, applied, clips))
+    framed(gradient_norm_figure(labels, raw, applied, clips), "lab_gradient", "lab-gradient-norm")

@@ -454,7 +454,9 @@ def lr_range_figure(
         | log_axis(shown, RANGE_HEIGHT - 150),
         shapes=shapes,
         annotations=annotations,
-        title=dict(text=title, font=dict(size=palette.FONT_SIZE + 1)),
+        title=dict(
+            text=f"<b>{title}</b>", x=0, xanchor="left", font=dict(size=palette.FONT_SIZE + 1)
+        ),
     )
     return {"data": data, "layout": layout}
 

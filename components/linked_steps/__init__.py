@@ -7,6 +7,9 @@ or dragging the step slider under the chart, moves every marker trace to that st
 `Plotly.restyle`: the heads on the map and the dots on the curves move together, both ways. A
 Play button walks the steps from 0 to the end.
 
+`figure_frame` draws a figure without steps in such a frame, for a chart redrawn on every slider
+move: Plotly updates it in place, where `st.plotly_chart` builds a new chart for each change.
+
 The figure's `layout.meta.linked_layout` ({"aspect": the map's height / width, "curves": the
 curves' height in px}) lets the component size the views to its width: the map keeps equal
 scales and uses the width up to a screen's height, with the curves under it, or beside it when
@@ -79,4 +82,13 @@ def linked_steps(
         start_step=int(steps if start_step is None else start_step),
         key=key,
         default=None,
+    )
+
+
+def figure_frame(figure: str, key: str, config: dict | None = None) -> None:
+    """Draw `figure` (from `figure_json`) on its own, without steps, in a frame that stays
+    between reruns: a changed figure is redrawn in place (`Plotly.react`), where `st.plotly_chart`
+    builds a new chart for every change, and an unchanged one is left as it is."""
+    _component(
+        figure=figure, config=config, markers=[], steps=None, start_step=None, key=key, default=None
     )
