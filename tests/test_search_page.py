@@ -137,13 +137,18 @@ def test_moving_the_start_redraws_every_run_chart_and_forgets_the_lesson():
     assert not at.info
 
 
+def surface_trace(at: AppTest) -> dict:
+    data = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    return next(trace for trace in data if trace.get("name") == "response surface")
+
+
 def test_changing_the_budget_keeps_the_surface_and_updates_the_link():
     at = open_page()
-    heat_map = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]
+    heat_map = surface_trace(at)
     at.select_slider(key="hs.n").set_value(25).run()
     assert not at.exception
     assert link(at)["n"] == "25"
-    assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1] == heat_map
+    assert surface_trace(at) == heat_map
     assert any("25 trials each" in m.value for m in at.markdown)
     assert any("1 round(s) of 25 trials" in m.value for m in at.markdown)
 
@@ -160,7 +165,7 @@ def test_every_chart_is_a_valid_plotly_figure_small_enough_to_resend(key):
     for spec in specs:
         go.Figure(json.loads(spec))  # raises on any property plotly.js does not know
     surface, race, _, rounds = (len(spec.encode()) for spec in specs)
-    assert surface + race + rounds < 140_000
+    assert surface + race + rounds < 145_000
 
 
 def test_add_this_picture_takes_the_link_after_the_budget_moved():

@@ -3,8 +3,9 @@
 - The response surface's own layer (heat map, mask, profiles, axes) depends on the run, the axes
   and the objective, not on the budget; the trials are added to it per budget.
 - The rounds chart's faded backdrop is built once per surface too.
-- They are drawn with `ui.figure_dicts.show_dict`, which spares them Streamlit's second validation
-  through plotly.py (it would cost more than building them).
+- `show` draws them with `ui.figure_dicts.show_dict`, which spares them Streamlit's second
+  validation through plotly.py (it would cost more than building them), and without Streamlit's
+  theme, which would make plotly.js draw each new figure twice (`revised`).
 """
 
 import threading
@@ -15,6 +16,8 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
+from ui.figure_dicts import show_dict
+from ui.search_look import flattened
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
 from viz.search import (
     best_after_n_figure,
@@ -27,6 +30,22 @@ from viz.search import (
 )
 
 SAMPLING_DRAWS = 2000
+
+
+def revised(spec: dict, revision: str) -> dict:
+    """The figure as `show` sends it: without a template (ui.search_look) and with
+    `layout.datarevision` naming its data. Streamlit hands a new chart to Plotly.react twice, the
+    second time as a deep copy: plotly.js takes a copied array for new data, unless the figure
+    names its data revision (and sends its arrays as lists, viz.search.listed)."""
+    spec = flattened(spec)
+    spec["layout"]["datarevision"] = revision
+    return spec
+
+
+def show(spec: dict, container=None, **kwargs):
+    """A chart of this page: no second validation (ui.figure_dicts), no Streamlit theme (its
+    look is in the figure already, ui.search_look)."""
+    return show_dict(spec, container, theme=None, **kwargs)
 
 
 # cache_resource: the dicts are shared, never copied or changed (enlarge builds a new one).
@@ -43,7 +62,8 @@ def _backdrop(run: RunConfig, x: str, y: str, kind: str) -> dict:
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
 def _surface_chart(search: SearchConfig) -> dict:
     layer = _layer(search.run, search.x, search.y, search.kind)
-    return response_surface_figure(response_surface(search), *trials(search), layer=layer)
+    spec = response_surface_figure(response_surface(search), *trials(search), layer=layer)
+    return revised(spec, f"surface {search!r}")
 
 
 def surface_chart(search: SearchConfig) -> dict:
@@ -53,7 +73,7 @@ def surface_chart(search: SearchConfig) -> dict:
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
 def _race_chart(search: SearchConfig) -> dict:
-    return best_after_n_figure(race(search))
+    return revised(best_after_n_figure(race(search)), f"race {search!r}")
 
 
 def race_chart(search: SearchConfig) -> dict:
@@ -74,7 +94,8 @@ def prefetch_race(search: SearchConfig) -> None:
 def rounds_chart(search: SearchConfig) -> dict:
     """The coarse-to-fine rounds on the faded surface."""
     backdrop = _backdrop(search.run, search.x, search.y, search.kind)
-    return rounds_figure(response_surface(search), rounds(search), backdrop)
+    spec = rounds_figure(response_surface(search), rounds(search), backdrop)
+    return revised(spec, f"rounds {search!r}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,4 +114,4 @@ def sampling_chart() -> dict:
         rate: dict(tickvals=list(range(-4, 1)), ticktext=[power(e) for e in range(-4, 1)]),
         decay: dict(tickvals=[-1, -2, -3], ticktext=["0.9", "0.99", "0.999"], autorange="reversed"),
     }
-    return sampling_figure(samples, ticks).to_dict()
+    return revised(sampling_figure(samples, ticks).to_dict(), "sampling")

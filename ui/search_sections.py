@@ -10,12 +10,12 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
-from ui.figure_dicts import show_dict
 from ui.search_charts import (
     prefetch_race,
     race_chart,
     rounds_chart,
     sampling_chart,
+    show,
     surface_chart,
 )
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, rounds, trials
@@ -78,8 +78,8 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
         f"Fixed: {fixed or 'nothing else'}."
     )
     boxes.surface.markdown(headline(search, *trials(search)))
-    show_dict(surface_chart(search), boxes.surface)
-    show_dict(race_chart(search), boxes.race)
+    show(surface_chart(search), boxes.surface)
+    show(race_chart(search), boxes.race)
     with boxes.rounds:
         rounds_section(search)
 
@@ -93,7 +93,7 @@ def rounds_section(search: SearchConfig) -> None:
     )  # fmt: skip
     buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
     st.markdown(f"**{len(rounds(search))} round(s) of {search.budget} trials.**")
-    show_dict(
+    show(
         rounds_chart(search),
         key="hs.rounds_chart",
         on_select=functools.partial(zoom_to_selection, search),
@@ -116,7 +116,7 @@ def sampling_section() -> None:
         "drawn as 10ʳ every decade gets the same share. The same holds for β between 0.9 and "
         "0.999: what matters is 1 − β, the length of the average's memory 1/(1 − β)."
     )
-    show_dict(sampling_chart())
+    show(sampling_chart())
 
 
 def zoom_to_selection(search: SearchConfig) -> None:

@@ -7,8 +7,8 @@ Every axis is drawn on its sampling scale: a learning rate on a log axis, a deca
 spaced), anything else linearly.
 
 The charts the page redraws on every change are figure dicts built here without plotly.py (whose
-validation costs tens of ms per figure), their arrays packed as plotly.js typed arrays; the
-response surface is sent as float32, its diverged cells as gaps over one grey cell.
+validation costs tens of ms per figure), their arrays sent as lists (see `listed`), the response
+surface to the 2 decimals its hover label shows, its diverged cells as gaps over one grey cell.
 """
 
 import base64
@@ -43,6 +43,10 @@ VIRIDIS = [[i / 9, colour] for i, colour in enumerate(plotly.colors.sequential.V
 COLOURSCALE = VIRIDIS  # plotly.py's Viridis, spelt out (plotly.js has its own by that name)
 TRACE_TYPES = ("scatter", "heatmap", "bar")
 DECIMALS = 10_000  # a decay rate's hover label: 4 decimals
+# Tick labels stay drawn where they fall (the margins hold them) instead of being measured one by
+# one, on every redraw, to hide any that would cross the chart's edge.
+LABELS_STAY = "allow"
+Z_DECIMALS = 2  # log₁₀ f − f* as sent: what the hover label reads, 800 shades over 8 decades
 MASK_COLOUR = "#D9D9D9"
 GRID_COLOUR = "#FFFFFF"
 RANDOM_COLOUR = palette.COLOURS[1]
@@ -111,6 +115,7 @@ def axis_layout(axis, title: str | None = None, most: int = 6) -> dict:
     """A log axis for log and log1m scales, at most one label per decade; a log1m axis is
     reversed, so that β grows along it, and labelled with β's values (0.9, 0.99, 0.999)."""
     style = axis_style(title if title is not None else axis.label) | dict(showgrid=False)
+    style["ticklabeloverflow"] = LABELS_STAY
     if axis.scale == "linear":
         return style | dict(type="linear")
     if axis.scale == "log1m":
@@ -125,7 +130,7 @@ def loss_axis(loss: np.ndarray, title: str | None = "f − f*", most: int = 3) -
     low, high = (finite.min(), finite.max()) if finite.size else (TINY, 1.0)
     return (
         axis_style(title or "")
-        | dict(type="log", tickangle=0, showgrid=True)
+        | dict(type="log", tickangle=0, showgrid=True, ticklabeloverflow=LABELS_STAY)
         | log_ticks(min(low, high / 10), max(high, low * 10), most)
     )
 
@@ -139,20 +144,22 @@ def _log_loss(loss: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(loss), np.log10(np.maximum(loss, 0.0) + TINY), np.nan)
 
 
-TYPED_ARRAYS = {"float64": "f8", "float32": "f4", "int32": "i4", "int16": "i2", "int8": "i1"}
-TYPED_ARRAYS |= {"uint32": "u4", "uint16": "u2", "uint8": "u1"}
+def listed(values, digits: int | None = None, significant: int = 7) -> np.ndarray:
+    """An array for a figure dict, sent as a JSON list (NaN as null): rounded to `digits`
+    decimals if given, else to `significant` digits (a position or a loss needs no more).
 
-
-def packed(values, dtype=None) -> dict:
-    """An array as plotly.js reads it fastest and smallest, a typed array in base64 (as plotly.py
-    sends a numpy array), optionally cast to `dtype` first; plotly.js has no 64-bit integers."""
-    array = np.ascontiguousarray(values, dtype=dtype)
-    if array.dtype.kind in "iub" and array.dtype.name not in TYPED_ARRAYS:
-        array = array.astype(np.int32)
-    spec = {"dtype": TYPED_ARRAYS[array.dtype.name], "bdata": base64.b64encode(array).decode()}
-    if array.ndim > 1:
-        spec["shape"] = ", ".join(map(str, array.shape))
-    return spec
+    Not a typed array (base64), which plotly.py makes of a numpy array: plotly.js decodes one
+    anew on every Plotly.react, so it sees new data and draws the whole figure again, and
+    Streamlit calls Plotly.react twice for each new figure; a list it keeps."""
+    array = np.asarray(values)
+    if array.dtype.kind != "f":
+        return array.astype(np.int64)
+    array = array.astype(np.float64)
+    if digits is not None:
+        return np.round(array, digits)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (significant - 1 - np.floor(np.log10(np.abs(array))))
+        return np.where(np.isfinite(scale), np.round(array * scale) / scale, array)
 
 
 @functools.cache
@@ -175,22 +182,30 @@ def _lecture(height: int, margin: dict) -> dict:
     return lecture_layout_dict(height, margin) | {"template": _template()}
 
 
-def _edges(axis, values: np.ndarray) -> list[float]:
-    """The outer edges of the heat-map cells centred on `values` (drawn), as plotly.js puts
-    them: half a cell beyond the first and last centres, geometric on a log axis."""
+def _edges(axis, values: np.ndarray) -> np.ndarray:
+    """The edges of the heat-map cells centred on `values` (drawn), as plotly.js puts them:
+    half-way between centres and half a cell beyond the ends, geometrically on a log axis."""
     v = drawn(axis, values)
     if axis.scale == "linear":
-        return [1.5 * v[0] - 0.5 * v[1], 1.5 * v[-1] - 0.5 * v[-2]]
-    return [v[0] ** 1.5 / v[1] ** 0.5, v[-1] ** 1.5 / v[-2] ** 0.5]
+        inner = (v[1:] + v[:-1]) / 2
+        return np.concatenate([[1.5 * v[0] - 0.5 * v[1]], inner, [1.5 * v[-1] - 0.5 * v[-2]]])
+    inner = np.sqrt(v[1:] * v[:-1])
+    return np.concatenate([[v[0] ** 1.5 / v[1] ** 0.5], inner, [v[-1] ** 1.5 / v[-2] ** 0.5]])
 
 
-def _mask_trace(surface, axes: dict | None = None) -> dict:
-    """One grey cell under the whole surface: where a run diverged, the surface has a gap and
-    the grey shows through (a single cell, where a mask of every cell would cost 50 kB)."""
+def _mask_trace(surface, axes: dict | None = None) -> dict | None:
+    """One grey cell under the cells whose runs diverged (their bounding box; None if none did):
+    the surface has gaps there, the grey shows through and says "diverged" under the mouse. One
+    cell where a mask of every cell would cost 50 kB, and over as little of the plot as it
+    can: plotly.js paints a heat map as a picture of the area it covers."""
+    rows, columns = np.nonzero(~np.isfinite(surface.loss))
+    if rows.size == 0:
+        return None
+    ex, ey = _edges(surface.x, surface.xs), _edges(surface.y, surface.ys)
     return {
         "type": "heatmap",
-        "x": _edges(surface.x, surface.xs),
-        "y": _edges(surface.y, surface.ys),
+        "x": [float(ex[columns.min()]), float(ex[columns.max() + 1])],
+        "y": [float(ey[rows.min()]), float(ey[rows.max() + 1])],
         "z": [[1.0]],
         "colorscale": [[0, MASK_COLOUR], [1, MASK_COLOUR]],
         "showscale": False,
@@ -203,8 +218,8 @@ def _mask_trace(surface, axes: dict | None = None) -> dict:
 def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
     """How a cell's hyperparameters appear in its hover label: a log or linear axis reads its
     own coordinate; a log1m axis is drawn as 1 − β, so β itself travels as customdata (only
-    then), as 4 decimals in 2 bytes a cell ("0.9769", which for β ≥ 0.1 is the 4 significant
-    digits of the other axis)."""
+    then), as the integer of its 4 decimals ("0.%{customdata:04d}" reads 0.9769, for β ≥ 0.1 the 4
+    significant digits of the other axis, in 5 bytes a cell)."""
     channels, parts = [], []
     for axis, coordinate, values, count in (
         (surface.x, "x", surface.xs, len(surface.ys)),
@@ -226,23 +241,23 @@ def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
             else part
             for part in parts
         ]
-        values = np.round(values * DECIMALS).astype(np.uint16)
+        values = np.round(values * DECIMALS).astype(np.int64)
     else:
-        values = values.astype(np.float32)
+        values = np.round(values, 6)
     if len(channels) == 1:
         return [part.replace("customdata[0]", "customdata") for part in parts], values[..., 0]
     return parts, values
 
 
 def _surface_trace(surface, axes: dict | None = None) -> dict:
-    """The log₁₀ loss as a heat map; diverged runs are gaps (the grey mask shows through) whose
-    hover label says so."""
+    """The log₁₀ loss as a heat map; diverged runs are gaps (null), where the grey mask shows
+    through."""
     names, customdata = _hover_values(surface)
     trace = {
         "type": "heatmap",
-        "x": packed(drawn(surface.x, surface.xs)),
-        "y": packed(drawn(surface.y, surface.ys)),
-        "z": packed(_log_loss(surface.loss), np.float32),
+        "x": listed(drawn(surface.x, surface.xs)),
+        "y": listed(drawn(surface.y, surface.ys)),
+        "z": listed(_log_loss(surface.loss), Z_DECIMALS),
         "colorscale": COLOURSCALE,
         "showscale": True,
         "colorbar": dict(
@@ -261,7 +276,7 @@ def _surface_trace(surface, axes: dict | None = None) -> dict:
         **(axes or {}),
     }
     if customdata is not None:
-        trace["customdata"] = packed(customdata)
+        trace["customdata"] = listed(customdata)
     return trace
 
 
@@ -270,7 +285,7 @@ def _trial_marker(colour: str, symbol: str, size: int = 13) -> dict:
 
 
 def _scatter(x, y, **style) -> dict:
-    return {"type": "scatter", "x": packed(x), "y": packed(y), **style}
+    return {"type": "scatter", "x": listed(x), "y": listed(y), **style}
 
 
 def _best_star(surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int, **style):
@@ -310,8 +325,9 @@ def surface_layer(surface) -> dict:
     the best value along each axis, the axes): built once per surface, whatever the budget."""
     profile = dict(mode="lines", line=dict(color="#555555", width=2), showlegend=False)
     profile["hoverinfo"] = "skip"
+    mask = _mask_trace(surface, MAP)
     data = [
-        _mask_trace(surface, MAP),
+        *([mask] if mask else []),
         _surface_trace(surface, MAP),
         _scatter(drawn(surface.x, surface.xs), _profile(surface, "x"), **profile, **TOP),
         _scatter(_profile(surface, "y"), drawn(surface.y, surface.ys), **profile, **SIDE),
@@ -369,7 +385,7 @@ def response_surface_figure(
                 name=label,
                 legendgroup=name,
                 hovertemplate=f"{name}<br>f − f* = %{{customdata:.3g}}<extra></extra>",
-                customdata=packed(shown),
+                customdata=listed(shown),
                 **MAP,
             )
         )
@@ -442,7 +458,7 @@ def best_after_n_figure(race) -> dict:
         [np.ravel(getattr(race, key)) for key in STRATEGY_NAMES]
         + [np.ravel(getattr(race, f"{key}_q")) for key in STRATEGY_NAMES]
     )
-    trials = axis_style("trials so far") | dict(showgrid=True)
+    trials = axis_style("trials so far") | dict(showgrid=True, ticklabeloverflow=LABELS_STAY)
     if len(race.trials) <= 25:
         trials["dtick"] = 1
     layout = _lecture(CURVE_HEIGHT, CURVE_MARGIN) | dict(
@@ -477,10 +493,10 @@ def sampling_figure(
         ):
             counts, _ = np.histogram(values, edges)
             fig.add_trace(
-                go.Bar(
-                    x=(edges[:-1] + edges[1:]) / 2,
-                    y=counts,
-                    width=np.diff(edges),
+                go.Bar(  # lists, not numpy arrays: see `listed`
+                    x=((edges[:-1] + edges[1:]) / 2).tolist(),
+                    y=counts.tolist(),
+                    width=np.diff(edges).tolist(),
                     marker=dict(color=colour, opacity=0.6, line=dict(width=0)),
                     name=name,
                     legendgroup=name,
@@ -507,9 +523,11 @@ def _faded(colour: str, opacity: float) -> np.ndarray:
 
 
 def _png(pixels: np.ndarray, palette_rgb: np.ndarray) -> bytes:
-    """An 8-bit palette PNG of `pixels` (indices into `palette_rgb`, 256 × 3)."""
+    """An 8-bit palette PNG of `pixels` (indices into `palette_rgb`, 256 × 3); every row uses the
+    'Up' filter, so that the repeated rows of an enlarged cell cost nothing."""
     height, width = pixels.shape
-    rows = np.hstack([np.zeros((height, 1), np.uint8), pixels.astype(np.uint8)])
+    above = np.diff(pixels.astype(np.uint8), axis=0, prepend=np.zeros((1, width), np.uint8))
+    rows = np.hstack([np.full((height, 1), 2, np.uint8), above.astype(np.uint8)])
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
@@ -522,7 +540,7 @@ def _png(pixels: np.ndarray, palette_rgb: np.ndarray) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", header),
             chunk(b"PLTE", palette_rgb.round().astype(np.uint8).tobytes()),
-            chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
+            chunk(b"IDAT", zlib.compress(rows.tobytes(), 9)),
             chunk(b"IEND", b""),
         ]
     )
@@ -555,7 +573,7 @@ def rounds_backdrop(surface, opacity: float = 0.55) -> dict:
     # cells do on both kinds of axis.
     pixels = np.repeat(np.repeat(levels[::-1], BACKDROP_PIXELS, 0), BACKDROP_PIXELS, 1)
     source = "data:image/png;base64," + base64.b64encode(_png(pixels, table)).decode()
-    ex, ey = _edges(surface.x, surface.xs), _edges(surface.y, surface.ys)
+    ex, ey = _edges(surface.x, surface.xs)[[0, -1]], _edges(surface.y, surface.ys)[[0, -1]]
     rx, ry = [_range_value(surface.x, e) for e in ex], [_range_value(surface.y, e) for e in ey]
     image = dict(
         source=source,
@@ -570,7 +588,7 @@ def rounds_backdrop(surface, opacity: float = 0.55) -> dict:
         sizing="stretch",
         layer="below",
     )
-    extent = dict(type="scatter", x=ex, y=ey, mode="lines", line=dict(width=0))
+    extent = dict(type="scatter", x=ex.tolist(), y=ey.tolist(), mode="lines", line=dict(width=0))
     extent |= dict(hoverinfo="skip", showlegend=False, name="response surface")
     return {"image": image, "trace": extent}
 
@@ -606,7 +624,7 @@ def rounds_figure(surface, rounds: list, backdrop: dict | None = None) -> dict:
                 mode="markers",
                 marker=_trial_marker(colour, "circle", 11),
                 name=f"round {r + 1}: best f − f* {_best_text(found.loss)}",
-                customdata=packed(shown),
+                customdata=listed(shown),
                 hovertemplate=f"round {r + 1}<br>f − f*=%{{customdata:.3g}}<extra></extra>",
             )
         )

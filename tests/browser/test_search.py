@@ -118,6 +118,7 @@ def test_zoom_in_samples_a_second_round(projector: Page, app_url: str):
 # --- the budget and the start: one fragment, every chart they change, the link --------------
 
 MAX_BYTES = 150_000  # per slider change (issue 13)
+SURFACE_JS = "gd._fullData.find(t => t.name === 'response surface')"
 
 
 def _frames(page: Page) -> list[bytes]:
@@ -166,7 +167,7 @@ def _surface_state(page: Page) -> dict:
         .nth(0)
         .evaluate(
             """gd => ({names: gd.data.map(t => t.name || ''),
-                   z: Array.from(gd._fullData[1].z[40].slice(40, 45))})"""
+                   z: Array.from(SURFACE.z[40].slice(40, 45))})""".replace("SURFACE", SURFACE_JS)
         )
     )
 
@@ -236,11 +237,13 @@ def test_a_box_dragged_on_the_rounds_chart_is_the_next_rounds_region(projector: 
     screenshot(projector, "search_box_zoom")
 
 
-HOVER_JS = """(gd, [ix, iy]) => { const L = gd._fullLayout, t = gd._fullData[1];
+HOVER_JS = """(gd, [ix, iy]) => { const L = gd._fullLayout, t = SURFACE;
     const x = t.x[ix], y = t.y[iy];
     const box = gd.getBoundingClientRect();
     return [box.left + L.xaxis3._offset + L.xaxis3.l2p(Math.log10(x)),
-            box.top + L.yaxis3._offset + L.yaxis3.l2p(Math.log10(y))]; }"""
+            box.top + L.yaxis3._offset + L.yaxis3.l2p(Math.log10(y))]; }""".replace(
+    "SURFACE", SURFACE_JS
+)
 
 
 def _hover(page: Page, chart, ix: int, iy: int) -> str:
@@ -258,12 +261,12 @@ def test_the_surface_reads_its_values_and_says_where_runs_diverged(projector: Pa
     surface = projector.locator(CHART).nth(0)
     surface.scroll_into_view_if_needed()
     cells = surface.evaluate(
-        """gd => { const t = gd._fullData[1], z = t.z, out = {finite: null, gap: null};
+        """gd => { const t = SURFACE, z = t.z, out = {finite: null, gap: null};
             for (let j = 0; j < z.length; j++) for (let i = 0; i < z[j].length; i++) {
-                if (Number.isNaN(z[j][i])) out.gap = out.gap || [i, j];
+                if (z[j][i] === null || Number.isNaN(z[j][i])) out.gap = out.gap || [i, j];
                 else if (j == 50 && i == 30) out.finite = [i, j, z[j][i],
                     t.x[i], t.customdata[j][i]]; }
-            return out; }"""
+            return out; }""".replace("SURFACE", SURFACE_JS)
     )
     ix, iy, z, rate, decay = cells["finite"]
     text = _hover(projector, surface, ix, iy)
