@@ -19,8 +19,7 @@ from ui import controls
 from ui.binder import Binder
 from ui.export import chart_config
 from ui.lab_figures import linked
-from ui.lab_outputs import below_the_views
-from ui.lab_sections import schedule_formulas
+from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
 
@@ -77,7 +76,7 @@ def lab_view(land, shown, noise: float, seed: int) -> None:
     if binder.publish(lab, tools=False) is None and shown:
         st.rerun()  # the lesson's words above no longer describe this picture
     labels = [run.label for run in shown.runs] if shown else run_labels(configs)
-    with boxes[0]:
+    with boxes.views:
         st.caption(
             f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) "
             f"and draws the same noise (seed {seed})."
@@ -86,12 +85,7 @@ def lab_view(land, shown, noise: float, seed: int) -> None:
         linked_steps(
             figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
         )
-        st.caption(
-            "The dots mark where the runs end. Hover a path on the map or a point of the "
-            "learning-rate or loss curve, drag the step slider or press Play: the dots on all "
-            "three views follow."
-        )
-    below_the_views(boxes, land, configs, labels, noise)
+    below_the_views(boxes, land, configs, labels)
 
 
 sidebar.subheader("Shared by every run")
@@ -115,6 +109,6 @@ for i in range(ss["lab.n_runs"]):
 binder.tools()
 shown = binder.on_show()
 binder.show_lesson(shown, st.container())  # a slot of its own: the views keep their place
-# The fragment writes above and below the schedules' formulas, which only the full run draws.
-boxes = st.container(), schedule_formulas([s for s, _, _ in gradients]), st.container()
+# The headings and formulas are drawn here; the fragment draws in the boxes between them.
+boxes = lab_boxes(noise, [s for s, _, _ in gradients], any(c is not None for _, c, _ in gradients))
 lab_view(land, shown, noise, seed)

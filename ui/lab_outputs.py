@@ -1,6 +1,9 @@
-"""What the learning-rate lab shows under its linked views, redrawn with them by the page's
-fragment: divergence warnings, the noise spread, the schedules, the table, the gradient norms
-and the LR range test."""
+"""What the learning-rate lab shows under its title: the page's full run draws the headings and
+notes, which no slider changes, with a box for each part that the page's fragment redraws (the
+runs' caption and linked views, the warnings, the noise spread, the schedules' runs, the table,
+the gradient norms and the LR range test), so a slider move redraws only those."""
+
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -9,36 +12,74 @@ from ui import lab_sections
 from ui.cached import RANGE_RATES, background, run
 from ui.lab_figures import range_figure
 from ui.lab_frames import framed
+from ui.lab_sections import GRADIENT_NOTE, GRADIENT_TITLE, SPREAD_NOTE, SPREAD_TITLE
 
 
-def below_the_views(boxes, land, configs, labels: list[str], noise: float) -> None:
-    """Everything under the linked views, for the runs `configs` named `labels`: in the first
-    box, the warnings and the noise spread; beside the schedules' formulas (`boxes[1]`, from
-    `lab_sections.schedule_formulas`), their runs; in the last box, the rest."""
+@dataclass(frozen=True)
+class Boxes:
+    """Where the fragment draws: `views` (the caption and the linked views), `alerts`, `spread`
+    (None without noise), `names` (beside each schedule's formula), `table`, `gradient` (None
+    without clipping) and `range_test`."""
+
+    views: object
+    alerts: object
+    spread: object
+    names: dict
+    table: object
+    gradient: object
+    range_test: object
+
+
+def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
+    """Draw the lab's headings and notes and the schedules' formulas (`schedules`: each run's);
+    return the boxes between them."""
+    views = st.container()
+    st.caption(
+        "The dots mark where the runs end. Hover a path on the map or a point of the "
+        "learning-rate or loss curve, drag the step slider or press Play: the dots on all three "
+        "views follow."
+    )
+    alerts = st.container()
+    spread = None
+    if noise > 0:
+        st.subheader(SPREAD_TITLE)
+        st.caption(SPREAD_NOTE)
+        spread = st.container()
+    names = lab_sections.schedule_formulas(schedules)
+    st.subheader("Each run in numbers")
+    table = st.container()
+    gradient = None
+    if clipping:
+        st.subheader(GRADIENT_TITLE)
+        st.caption(GRADIENT_NOTE)
+        gradient = st.container()
+    st.subheader("LR range test")
+    return Boxes(views, alerts, spread, names, table, gradient, st.container())
+
+
+def below_the_views(boxes: Boxes, land, configs, labels: list[str]) -> None:
+    """Everything under the linked views, for the runs `configs` named `labels`."""
     trajectories = [run(config) for config in configs]
     diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
-    with boxes[0]:
+    with boxes.alerts:
         for label, k in zip(labels, diverged_at, strict=True):
             if k >= 0:
                 st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
-        if noise > 0:
-            points = np.stack([t.points[0, 0] for t in trajectories])
-            lab_sections.spread_section(labels, points, diverged_at, land)
-    lab_sections.schedule_names(boxes[1], labels, configs)
-    with boxes[2]:
-        _numbers(land, configs, labels, trajectories, diverged_at)
-
-
-def _numbers(land, configs, labels, trajectories, diverged_at) -> None:
-    st.subheader("Each run in numbers")
-    lab_sections.table_section(labels, configs, trajectories, land, background(land.key).minimum)
-    if any(c.clip_norm is not None for c in configs):
-        lab_sections.gradient_norm_section(labels, configs, trajectories, diverged_at)
-
-    st.subheader("LR range test")
-    st.caption(
-        f"Run 1 ({labels[0]}) repeated for {RANGE_RATES} learning rates in one vectorised sweep, "
-        "everything else unchanged: too small a rate barely moves, the best rates sit just below "
-        "the edge where runs start to diverge."
-    )
-    framed(range_figure(configs[0]), "lab_range", "lab-range-test")
+    if boxes.spread is not None:
+        points = np.stack([t.points[0, 0] for t in trajectories])
+        with boxes.spread:
+            lab_sections.spread_chart(labels, points, diverged_at, land)
+    lab_sections.schedule_names(boxes.names, labels, configs)
+    minimum = background(land.key).minimum
+    with boxes.table:
+        lab_sections.table_section(labels, configs, trajectories, land, minimum)
+    if boxes.gradient is not None:
+        with boxes.gradient:
+            lab_sections.gradient_norm_chart(labels, configs, trajectories, diverged_at)
+    with boxes.range_test:
+        st.caption(
+            f"Run 1 ({labels[0]}) repeated for {RANGE_RATES} learning rates in one vectorised "
+            "sweep, everything else unchanged: too small a rate barely moves, the best rates sit "
+            "just below the edge where runs start to diverge."
+        )
+        framed(range_figure(configs[0]), "lab_range", "lab-range-test")

@@ -123,28 +123,32 @@ def schedule_names(boxes: dict, labels, configs) -> None:
         )
 
 
-def spread_section(labels, points: np.ndarray, diverged_at: np.ndarray, land) -> None:
-    """A bar per run: how far it wanders from the minimum over its last steps."""
+SPREAD_TITLE = "How far each run wanders at the end"
+SPREAD_NOTE = (
+    "The noise cloud of each run: its root-mean-square distance from the minimum it is nearest "
+    "to, over its last steps (the ball a constant rate hovers in)."
+)
+GRADIENT_TITLE = "Gradient norm, raw and clipped"
+GRADIENT_NOTE = (
+    "Solid: ‖∇f‖ at the current point. Dotted: the norm of the gradient the optimizer was given, "
+    "after noise and clipping; clipping caps it at c (dashed) however steep the wall."
+)
+
+
+def spread_chart(labels, points: np.ndarray, diverged_at: np.ndarray, land) -> None:
+    """A bar per run: how far it wanders from the minimum over its last steps (under the
+    heading SPREAD_TITLE and SPREAD_NOTE)."""
     minima = [xy for xy, _ in land.minima]
     distances = [
         tail_distance(points[r, : k if k >= 0 else None], minima) for r, k in enumerate(diverged_at)
     ]
-    st.subheader("How far each run wanders at the end")
-    st.caption(
-        "The noise cloud of each run: its root-mean-square distance from the minimum it is "
-        "nearest to, over its last steps (the ball a constant rate hovers in)."
-    )
     figure = spread_figure(labels, distances, diverged_at, points.shape[1] - 1)
     framed(figure, "lab_spread", "lab-spread")
 
 
-def gradient_norm_section(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
-    """‖∇f‖ and the clipped gradient's norm per run, up to each run's divergence."""
-    st.subheader("Gradient norm, raw and clipped")
-    st.caption(
-        "Solid: ‖∇f‖ at the current point. Dotted: the norm of the gradient the optimizer was "
-        "given, after noise and clipping; clipping caps it at c (dashed) however steep the wall."
-    )
+def gradient_norm_chart(labels, configs, trajectories, diverged_at: np.ndarray) -> None:
+    """‖∇f‖ and the clipped gradient's norm per run, up to each run's divergence (under the
+    heading GRADIENT_TITLE and GRADIENT_NOTE)."""
     raw, applied = (
         np.stack([np.linalg.norm(getattr(t, name)[0, 0], axis=-1) for t in trajectories])
         for name in ("grads", "applied_grads")
