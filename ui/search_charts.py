@@ -9,6 +9,8 @@
 """
 
 import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
 import streamlit as st
@@ -81,13 +83,21 @@ def race_chart(search: SearchConfig) -> dict:
     return _race_chart(unzoomed(search))
 
 
-def prefetch_race(search: SearchConfig) -> None:
-    """Start the race's sweep on a thread of its own, beside the surface's (XLA releases the
-    GIL, and the machine has a second core): on a new start both are new, and the race is
-    ready when its chart is due. The page's own call finds it cached, or waits for it."""
-    thread = threading.Thread(target=race_chart, args=(search,), name="search-race")
-    add_script_run_ctx(thread, get_script_run_ctx())
-    thread.start()
+def charts_as_ready(search: SearchConfig) -> Iterator[tuple[str, dict]]:
+    """("surface", chart) and ("race", chart) in the order they are ready, each built, from now
+    on, on a thread of its own: XLA releases the GIL and the machine has a second core, so on a
+    new start the race (a quarter of the surface's work) is drawn while the surface is still
+    computed, and on a new budget the surface (cached, only the trials are new) comes first."""
+    ctx = get_script_run_ctx()
+
+    def built(chart: Callable[[SearchConfig], dict]) -> dict:
+        add_script_run_ctx(threading.current_thread(), ctx)  # for Streamlit's caches
+        return chart(search)
+
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-chart")
+    futures = {pool.submit(built, surface_chart): "surface", pool.submit(built, race_chart): "race"}
+    pool.shutdown(wait=False)  # both run to the end; the pool takes nothing more
+    return ((futures[future], future.result()) for future in as_completed(futures))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)

@@ -11,12 +11,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
 from ui.search_charts import (
-    prefetch_race,
-    race_chart,
+    charts_as_ready,
     rounds_chart,
     sampling_chart,
     show,
-    surface_chart,
 )
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, rounds, trials
 from viz.search import number, symbol
@@ -64,7 +62,7 @@ def page_layout() -> Boxes:
 def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], boxes: Boxes):
     """What is searched and what the grid and random search found, the response surface with
     their trials, the race of best-found-so-far over many seeds, and coarse to fine."""
-    prefetch_race(search)
+    charts = charts_as_ready(search)  # the sweeps start now
     x, y = search.axes
     start = search.run.starts[0]
     fixed = ", ".join(
@@ -78,8 +76,8 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
         f"Fixed: {fixed or 'nothing else'}."
     )
     boxes.surface.markdown(headline(search, *trials(search)))
-    show(surface_chart(search), boxes.surface)
-    show(race_chart(search), boxes.race)
+    for name, chart in charts:
+        show(chart, boxes.surface if name == "surface" else boxes.race)
     with boxes.rounds:
         rounds_section(search)
 

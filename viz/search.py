@@ -540,7 +540,7 @@ def _png(pixels: np.ndarray, palette_rgb: np.ndarray) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", header),
             chunk(b"PLTE", palette_rgb.round().astype(np.uint8).tobytes()),
-            chunk(b"IDAT", zlib.compress(rows.tobytes(), 9)),
+            chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
             chunk(b"IEND", b""),
         ]
     )
