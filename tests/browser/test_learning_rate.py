@@ -176,6 +176,7 @@ def test_run_1s_rate_and_the_start_redraw_the_views_and_the_link(page: Page, app
         expect(page.locator('[data-testid="stInfo"]')).to_have_count(0)  # the lesson went
         assert part not in page.url, f"{key} changes the link"
         assert step_label(frame) == f"step {end} / {end}"
+        expect(frame.locator(".legend")).to_contain_text("η=0.6, constant rate")  # renamed
     frame.locator("#slider").focus()
     frame.locator("#slider").press("Home")
     expect(frame.locator("#step")).to_have_text(f"step 0 / {end}")
