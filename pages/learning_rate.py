@@ -55,7 +55,7 @@ binder.lesson_buttons(sidebar, "Lessons")
 
 
 @st.fragment
-def lab_view(land, shown, noise: float, seed: int) -> None:
+def lab_view(land, noise: float, seed: int) -> None:
     """The sliders a lecturer moves most (the start, each run's hyperparameters) and everything
     they change: moving one reruns only this, not the rest of the page and its sidebar."""
     (start,) = controls.starts_control(start_box, "lab.", land)
@@ -73,9 +73,9 @@ def lab_view(land, shown, noise: float, seed: int) -> None:
         )
     )  # fmt: skip
     configs = lab.runs
-    if binder.publish(lab, tools=False) is None and shown:
-        st.rerun()  # the lesson's words above no longer describe this picture
-    labels = [run.label for run in shown.runs] if shown else run_labels(configs)
+    lesson = binder.publish(lab, tools=False)  # None once a control moved away from it
+    binder.show_lesson(lesson, lesson_box)
+    labels = [run.label for run in lesson.runs] if lesson else run_labels(configs)
     with boxes.views:
         st.caption(
             f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) "
@@ -107,8 +107,7 @@ for i in range(ss["lab.n_runs"]):
     clip = controls.clip_control(box, f"lab.{i}.")
     gradients.append((schedule, clip, controls.batch_control(box, f"lab.{i}.")))
 binder.tools()
-shown = binder.on_show()
-binder.show_lesson(shown, st.container())  # a slot of its own: the views keep their place
+lesson_box = st.container()  # the lesson's note, if one is on show: the fragment draws it
 # The headings and formulas are drawn here; the fragment draws in the boxes between them.
 boxes = lab_boxes(noise, [s for s, _, _ in gradients], any(c is not None for _, c, _ in gradients))
-lab_view(land, shown, noise, seed)
+lab_view(land, noise, seed)
