@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
+from optimizers.simulate import simulate
 from tests.live import live_figures
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
@@ -113,7 +114,9 @@ def test_a_diverging_run_is_reported_with_its_step():
     config = RunConfig("ravine", (("sgd", {"learning_rate": 1.1}),), starts=((0.0, 2.0),), steps=60)
     at = open_page(config.to_query())
     assert not at.exception
-    assert any("diverged at step" in w.value for w in at.warning)
+    k = int(simulate(config).diverged_at[0, 0])
+    assert k > 0
+    assert any(f"Diverged: SGD at step {k} (its path stops" in w.value for w in at.warning)
 
 
 def test_surface_view_and_basins_run():

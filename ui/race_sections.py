@@ -45,22 +45,23 @@ def size_note(config) -> None:
     paths = len(config.optimizers) * len(config.starts)
     budget = drawing(paths, config.steps)
     if budget.reduced:
-        st.info(
-            f"A large race: {paths} paths × {config.steps} steps. So that it stays quick, the map "
-            f"draws one step in {budget.stride} of each path and {budget.frames} frames; the "
-            "heads, the ✕ marks and the curves use every step. A change takes about a second: "
-            "fewer starts or steps answer at once.",
-            icon=":material/speed:",
+        st.caption(
+            f":material/speed: A large race, {paths} paths × {config.steps} steps: the map draws "
+            f"one step in {budget.stride} and {budget.frames} frames (heads, ✕ and curves use "
+            "every step), and a change takes a few seconds. Fewer starts or steps answer at once."
         )
 
 
 def divergence_warnings(names: list[str], trajectory) -> None:
-    for name, diverged in zip(names, trajectory.diverged_at, strict=True):
-        if (diverged >= 0).any():
-            k = diverged[diverged >= 0].min()
-            st.warning(
-                f"{name} diverged at step {k} (its path stops at its ✕).", icon=":material/error:"
-            )
+    """One line for every optimizer with a diverged start: at which step it first diverged."""
+    said = [
+        f"{name} at step {diverged[diverged >= 0].min()}"
+        for name, diverged in zip(names, trajectory.diverged_at, strict=True)
+        if (diverged >= 0).any()
+    ]
+    if said:
+        paths = "its path stops" if len(said) == 1 else "their paths stop"
+        st.warning(f"Diverged: {', '.join(said)} ({paths} at the ✕).", icon=":material/error:")
 
 
 @st.fragment
