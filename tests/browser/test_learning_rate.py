@@ -196,3 +196,22 @@ def test_hiding_a_run_in_the_legend_hides_its_dots_on_every_view(page: Page, app
     frame.wait_for_function(f"() => ({HEAD_OPACITY})().every(o => o === 0)", timeout=10_000)
     frame.locator(".legend .traces .legendtoggle").first.click()
     frame.wait_for_function(f"() => ({HEAD_OPACITY})().every(o => o === 1)", timeout=10_000)
+
+
+def test_the_charts_further_down_draw_in_their_own_frames(page: Page, app_url: str):
+    """The noise spread and the range test load plotly.js once near the screen (or soon after
+    the page drew), then draw and keep their place."""
+    open_lab(page, app_url)
+    page.evaluate(SCROLL_TO_CHART, 100_000)  # to the foot of the page
+    frames = page.locator("iframe")
+    expect(frames).to_have_count(3)
+    titles = []
+    for i in (1, 2):
+        frame = frames.nth(i).element_handle().content_frame()
+        frame.wait_for_function(
+            "() => document.getElementById('chart')._fullLayout !== undefined", timeout=30_000
+        )
+        titles.append(frame.evaluate("() => document.getElementById('chart').layout.title"))
+        box = frames.nth(i).bounding_box()
+        assert box["height"] >= 200, "the frame holds its figure"
+    assert titles[0] is None and "Run 1 (SGD" in titles[1]["text"]
