@@ -9,6 +9,9 @@ Play button walks the steps from 0 to the end.
 
 `figure_frame` draws a figure without steps in such a frame, for a chart redrawn on every slider
 move: Plotly updates it in place, where `st.plotly_chart` builds a new chart for each change.
+Each frame loads plotly.js when it first needs it: linked views at once, a figure on its own
+once its frame comes near the screen (or two seconds later), so that the first picture does not
+wait for several frames to parse it.
 
 The figure's `layout.meta.linked_layout` ({"aspect": the map's height / width, "curves": the
 curves' height in px}) lets the component size the views to its width: the map keeps equal
