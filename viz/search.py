@@ -7,8 +7,10 @@ Every axis is drawn on its sampling scale: a learning rate on a log axis, a deca
 spaced), anything else linearly.
 
 The charts the page redraws on every change are figure dicts built here without plotly.py (whose
-validation costs tens of ms per figure), their arrays sent as lists (see `listed`), the response
-surface to the 2 decimals its hover label shows, its diverged cells as gaps over one grey cell.
+validation costs tens of ms per figure), their arrays sent as lists (see `listed`). The response
+surface goes to the 2 decimals its hover label shows, drawn in cell units on category axes
+(see `cells`), its diverged cells as gaps over a grey block; the rounds chart's faded surface is a
+picture.
 """
 
 import base64
@@ -42,7 +44,6 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VIRIDIS = [[i / 9, colour] for i, colour in enumerate(plotly.colors.sequential.Viridis)]
 COLOURSCALE = VIRIDIS  # plotly.py's Viridis, spelt out (plotly.js has its own by that name)
 TRACE_TYPES = ("scatter", "heatmap", "bar")
-DECIMALS = 10_000  # a decay rate's hover label: 4 decimals
 # Tick labels stay drawn where they fall (the margins hold them) instead of being measured one by
 # one, on every redraw, to hide any that would cross the chart's edge.
 LABELS_STAY = "allow"
@@ -183,8 +184,9 @@ def _lecture(height: int, margin: dict) -> dict:
 
 
 def _edges(axis, values: np.ndarray) -> np.ndarray:
-    """The edges of the heat-map cells centred on `values` (drawn), as plotly.js puts them:
-    half-way between centres and half a cell beyond the ends, geometrically on a log axis."""
+    """The edges of the heat-map cells centred on `values` (drawn), as plotly.js puts them on
+    a log or linear axis: half-way between centres and half a cell beyond the ends,
+    geometrically on a log axis."""
     v = drawn(axis, values)
     if axis.scale == "linear":
         inner = (v[1:] + v[:-1]) / 2
@@ -193,70 +195,122 @@ def _edges(axis, values: np.ndarray) -> np.ndarray:
     return np.concatenate([[v[0] ** 1.5 / v[1] ** 0.5], inner, [v[-1] ** 1.5 / v[-2] ** 0.5]])
 
 
-def _mask_trace(surface, axes: dict | None = None) -> dict | None:
-    """One grey cell under the cells whose runs diverged (their bounding box; None if none did):
-    the surface has gaps there, the grey shows through and says "diverged" under the mouse. One
-    cell where a mask of every cell would cost 50 kB, and over as little of the plot as it
-    can: plotly.js paints a heat map as a picture of the area it covers."""
+# The response surface is drawn in cell units: cell i of n is centred at i on a linear axis that
+# runs from -½ to n - ½, where u = (i + ½)/n is its unit coordinate on the axis's own scale (log,
+# 1 − β on a log scale, or linear). The heat map sits on category axes over the same span, its
+# categories the hyperparameters' values as text: plotly.js paints a heat map on linear or
+# category axes as one pixel per cell (on log axes, cell by cell at screen size, three times
+# the work of the whole rest of the chart), and its hover label reads the category, where on a
+# log1m axis it would need 10 000 values of β beside the cells. The trials and the ticks sit on
+# linear axes laid over those.
+
+
+def cells(axis, values, n: int) -> np.ndarray:
+    """Values of a hyperparameter as positions in cell units (see above)."""
+    return axis.to_unit(np.asarray(values, dtype=np.float64)) * n - 0.5
+
+
+def _text(value: float, digits: int) -> str:
+    """A value as plotly.js's hover labels print %{x:.4g} (JavaScript's toPrecision)."""
+    exponent = int(np.floor(np.log10(abs(value)))) if value else 0
+    if exponent < -6 or exponent >= digits:
+        mantissa, power_ = f"{value:.{digits - 1}e}".split("e")
+        return f"{mantissa}e{'+' if int(power_) >= 0 else '-'}{abs(int(power_))}"
+    return f"{value:.{max(0, digits - 1 - exponent)}f}"
+
+
+def category_names(values) -> list[str]:
+    """The cells' values as category names, as the hover label shows them (4 significant
+    digits); neighbours that read alike (β near 1) are told apart by zero-width spaces."""
+    names, seen = [], {}
+    for value in values:
+        name = _text(float(value), 4)
+        seen[name] = seen.get(name, -1) + 1
+        names.append(name + "\u200b" * seen[name])
+    return names
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    raw = (high - low) / count
+    base = 10.0 ** np.floor(np.log10(raw))
+    step = base * min((m for m in (1, 2, 5, 10) if m * base >= raw), default=10)
+    return [float(v) for v in np.arange(np.ceil(low / step) * step, high + step / 2, step)]
+
+
+def _ticks(axis, most: int) -> tuple[list[float], list[str]]:
+    """Tick values (on the axis's value scale) and labels: decades on a log axis (at most one
+    label per decade), 0.9, 0.99, 0.999 for a decay rate, round numbers on a linear axis."""
+    if axis.scale == "log":
+        ticks = log_ticks(axis.low, axis.high, most)
+        return ticks["tickvals"], ticks["ticktext"]
+    if axis.scale == "log1m":
+        shown = [b for b in DECAYS if axis.low - 1e-12 <= b <= axis.high + 1e-12]
+        return shown, [f"{b:g}" for b in shown]
+    values = _nice_ticks(axis.low, axis.high)
+    return values, [f"{v:g}" for v in values]
+
+
+def cell_axis(axis, n: int, title: str | None = None, most: int = 6) -> dict:
+    """A linear axis in cell units that reads like the axis's own scale: labels at the cell
+    positions of its ticks. Its span is the cells' (also when autoscaled, so that it stays on
+    the heat map's category axis beneath it)."""
+    values, labels = _ticks(axis, most)
+    style = axis_style(title if title is not None else axis.label) | dict(showgrid=False)
+    span = [-0.5, n - 0.5]
+    return style | dict(
+        type="linear",
+        range=span,
+        autorangeoptions=dict(minallowed=span[0], maxallowed=span[1]),
+        tickmode="array",
+        tickvals=listed(cells(axis, values, n)),
+        ticktext=labels,
+        ticklabeloverflow=LABELS_STAY,
+    )
+
+
+def _category_axis(names: list[str], anchor: str, domain: list[float]) -> dict:
+    span = [-0.5, len(names) - 0.5]
+    return dict(
+        type="category",
+        categoryorder="array",
+        categoryarray=names,
+        range=span,
+        autorangeoptions=dict(minallowed=span[0], maxallowed=span[1]),
+        visible=False,
+        anchor=anchor,
+        domain=domain,
+    )
+
+
+def _mask_trace(surface, names: tuple[list[str], list[str]]) -> dict | None:
+    """A grey block under the cells whose runs diverged (their bounding box; None if none did):
+    the surface has gaps there, the grey shows through and says "diverged" under the mouse."""
     rows, columns = np.nonzero(~np.isfinite(surface.loss))
     if rows.size == 0:
         return None
-    ex, ey = _edges(surface.x, surface.xs), _edges(surface.y, surface.ys)
+    x = names[0][columns.min() : columns.max() + 1]
+    y = names[1][rows.min() : rows.max() + 1]
     return {
         "type": "heatmap",
-        "x": [float(ex[columns.min()]), float(ex[columns.max() + 1])],
-        "y": [float(ey[rows.min()]), float(ey[rows.max() + 1])],
-        "z": [[1.0]],
+        "x": x,
+        "y": y,
+        "z": np.ones((len(y), len(x)), dtype=np.int64),
         "colorscale": [[0, MASK_COLOUR], [1, MASK_COLOUR]],
         "showscale": False,
         "hovertemplate": "diverged<extra></extra>",
         "name": "diverged",
-        **(axes or {}),
+        **CELLS,
     }
 
 
-def _hover_values(surface) -> tuple[list[str], np.ndarray | None]:
-    """How a cell's hyperparameters appear in its hover label: a log or linear axis reads its
-    own coordinate; a log1m axis is drawn as 1 − β, so β itself travels as customdata (only
-    then), as the integer of its 4 decimals ("0.%{customdata:04d}" reads 0.9769, for β ≥ 0.1 the 4
-    significant digits of the other axis, in 5 bytes a cell)."""
-    channels, parts = [], []
-    for axis, coordinate, values, count in (
-        (surface.x, "x", surface.xs, len(surface.ys)),
-        (surface.y, "y", surface.ys, len(surface.xs)),
-    ):
-        if axis.scale != "log1m":
-            parts.append(f"{symbol(axis)} = %{{{coordinate}:.4g}}")
-            continue
-        grid = np.tile(values, (count, 1)) if coordinate == "x" else np.tile(values, (count, 1)).T
-        parts.append(f"{symbol(axis)} = %{{customdata[{len(channels)}]:.4g}}")
-        channels.append(grid)
-    if not channels:
-        return parts, None
-    values = np.dstack(channels)
-    if np.all((values >= 0) & (values < 1 - 0.5 / DECIMALS)):
-        parts = [
-            part.replace("= %{customdata", "= 0.%{customdata").replace(":.4g}", ":04d}")
-            if "customdata" in part
-            else part
-            for part in parts
-        ]
-        values = np.round(values * DECIMALS).astype(np.int64)
-    else:
-        values = np.round(values, 6)
-    if len(channels) == 1:
-        return [part.replace("customdata[0]", "customdata") for part in parts], values[..., 0]
-    return parts, values
-
-
-def _surface_trace(surface, axes: dict | None = None) -> dict:
-    """The log₁₀ loss as a heat map; diverged runs are gaps (null), where the grey mask shows
-    through."""
-    names, customdata = _hover_values(surface)
-    trace = {
+def _surface_trace(surface, names: tuple[list[str], list[str]]) -> dict:
+    """The log₁₀ loss as a heat map on the category axes; diverged runs are gaps (null), where
+    the grey mask shows through."""
+    hover = [f"{symbol(axis)} = %{{{c}}}" for axis, c in ((surface.x, "x"), (surface.y, "y"))]
+    return {
         "type": "heatmap",
-        "x": listed(drawn(surface.x, surface.xs)),
-        "y": listed(drawn(surface.y, surface.ys)),
+        "x": names[0],
+        "y": names[1],
         "z": listed(_log_loss(surface.loss), Z_DECIMALS),
         "colorscale": COLOURSCALE,
         "showscale": True,
@@ -270,14 +324,11 @@ def _surface_trace(surface, axes: dict | None = None) -> dict:
             xpad=16,
             y=0.4,
         ),
-        "hovertemplate": "<br>".join([*names, "log₁₀(f − f*) = %{z:.2f}<extra></extra>"]),
+        "hovertemplate": "<br>".join([*hover, "log₁₀(f − f*) = %{z:.2f}<extra></extra>"]),
         "hoverongaps": False,
         "name": "response surface",
-        **(axes or {}),
+        **CELLS,
     }
-    if customdata is not None:
-        trace["customdata"] = listed(customdata)
-    return trace
 
 
 def _trial_marker(colour: str, symbol: str, size: int = 13) -> dict:
@@ -288,12 +339,20 @@ def _scatter(x, y, **style) -> dict:
     return {"type": "scatter", "x": listed(x), "y": listed(y), **style}
 
 
-def _best_star(surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int, **style):
-    """A star on the trial with the lowest finite loss (None when every trial diverged)."""
+def _best(points: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+    """The trial with the lowest finite loss (None when every trial diverged)."""
     finite = np.isfinite(loss)
     if not finite.any():
         return None
-    best = points[np.flatnonzero(finite)[np.argmin(loss[finite])]]
+    return points[np.flatnonzero(finite)[np.argmin(loss[finite])]]
+
+
+def _best_star(surface, points: np.ndarray, loss: np.ndarray, colour: str, size: int, **style):
+    """A star on the trial with the lowest finite loss (None when every trial diverged), on the
+    rounds chart's log axes."""
+    best = _best(points, loss)
+    if best is None:
+        return None
     return _scatter(
         drawn(surface.x, best[:1]),
         drawn(surface.y, best[1:]),
@@ -310,42 +369,53 @@ def _profile(surface, along: str) -> np.ndarray:
     return np.where(np.isfinite(best), np.maximum(best, 0.0) + TINY, np.nan)
 
 
-# The response surface's panels (make_subplots: 2 × 2, column widths 0.8 / 0.2, row heights
-# 0.2 / 0.8, spacing 0.015 / 0.025): x/y above, x3/y3 the map, x4/y4 beside it.
-TOP, MAP, SIDE = (
+# The response surface's panels (as make_subplots lays out 2 × 2 with column widths 0.8 / 0.2,
+# row heights 0.2 / 0.8, spacing 0.015 / 0.025): x/y above, the map, x4/y4 beside it. The map is
+# two pairs of axes: x3/y3 (categories, hidden) under the heat map, x5/y5 (cell units) over it,
+# under the trials and with the ticks.
+TOP, CELLS, MAP, SIDE = (
     dict(xaxis="x", yaxis="y"),
     dict(xaxis="x3", yaxis="y3"),
+    dict(xaxis="x5", yaxis="y5"),
     dict(xaxis="x4", yaxis="y4"),
 )
 LEFT, RIGHT, UPPER, LOWER = [0.0, 0.788], [0.803, 1.0], [0.805, 1.0], [0.0, 0.78]
+# The panels' copies of the map's axes (no labels, no ticks) sit on their panels' far sides, and
+# so do their drag handles: beside the map, a handle would lie over its edge cells (the map spans
+# its cells exactly) and take their hover labels.
+_UNMARKED = dict(showticklabels=False, ticks="", automargin=False)
+FAR_TOP, FAR_RIGHT = _UNMARKED | dict(side="top"), _UNMARKED | dict(side="right")
 
 
 def surface_layer(surface) -> dict:
     """What the response surface chart draws from the surface alone (the mask, the heat map,
     the best value along each axis, the axes): built once per surface, whatever the budget."""
+    n, m = len(surface.xs), len(surface.ys)
+    names = category_names(surface.xs), category_names(surface.ys)
     profile = dict(mode="lines", line=dict(color="#555555", width=2), showlegend=False)
     profile["hoverinfo"] = "skip"
-    mask = _mask_trace(surface, MAP)
+    mask = _mask_trace(surface, names)
     data = [
         *([mask] if mask else []),
-        _surface_trace(surface, MAP),
-        _scatter(drawn(surface.x, surface.xs), _profile(surface, "x"), **profile, **TOP),
-        _scatter(_profile(surface, "y"), drawn(surface.y, surface.ys), **profile, **SIDE),
+        _surface_trace(surface, names),
+        _scatter(np.arange(n, dtype=float), _profile(surface, "x"), **profile, **TOP),
+        _scatter(_profile(surface, "y"), np.arange(m, dtype=float), **profile, **SIDE),
     ]
-    x, y = axis_layout(surface.x), axis_layout(surface.y)
     layout = _lecture(SURFACE_HEIGHT, SURFACE_MARGIN) | dict(
         hovermode="closest",
-        xaxis=axis_layout(surface.x, "") | dict(anchor="y", domain=LEFT, matches="x3"),
+        xaxis=cell_axis(surface.x, n, "") | dict(anchor="y", domain=LEFT, matches="x5") | FAR_TOP,
         xaxis2=dict(anchor="y2", domain=RIGHT, matches="x4", showticklabels=False),
-        xaxis3=x | dict(anchor="y3", domain=LEFT),
+        xaxis3=_category_axis(names[0], "y3", LEFT),
         xaxis4=dict(anchor="y4", domain=RIGHT),
+        xaxis5=cell_axis(surface.x, n) | dict(anchor="y5", overlaying="x3"),
         yaxis=dict(anchor="x", domain=UPPER),
         yaxis2=dict(anchor="x2", domain=UPPER, matches="y", showticklabels=False),
-        yaxis3=y | dict(anchor="x3", domain=LOWER),
-        yaxis4=axis_layout(surface.y, "") | dict(anchor="x4", domain=LOWER, matches="y3"),
+        yaxis3=_category_axis(names[1], "x3", LOWER),
+        yaxis4=cell_axis(surface.y, m, "")
+        | dict(anchor="x4", domain=LOWER, matches="y5")
+        | FAR_RIGHT,
+        yaxis5=cell_axis(surface.y, m) | dict(anchor="x5", overlaying="y3"),
     )
-    layout["xaxis"]["showticklabels"] = False
-    layout["yaxis4"]["showticklabels"] = False
     finite = surface.loss[np.isfinite(surface.loss)]
     bounds = np.array([finite.min(), finite.max()]) if finite.size else np.array([])
     return {"data": data, "layout": layout, "loss_bounds": bounds}
@@ -366,16 +436,19 @@ def response_surface_figure(
 
     `layer` is `surface_layer(surface)`, if already built: only the trials are added to it."""
     layer = layer or surface_layer(surface)
+    n, m = len(surface.xs), len(surface.ys)
     data = list(layer["data"])
     strategies = (
         ("grid", grid_points, grid_loss, GRID_COLOUR, "square"),
         ("random", random_points, random_loss, RANDOM_COLOUR, "circle"),
     )
+    # The map's span is the cells': a trial on its edge is drawn whole, over the frame.
+    whole = dict(cliponaxis=False)
     for name, points, loss, colour, marker in strategies:
         values = len(np.unique(points[:, 0]))
         label = f"{name}: {values} value{'s' if values > 1 else ''} of {symbol(surface.x)}"
         shown = np.where(np.isfinite(loss), np.maximum(loss, 0.0) + TINY, np.nan)
-        px, py = drawn(surface.x, points[:, 0]), drawn(surface.y, points[:, 1])
+        px, py = cells(surface.x, points[:, 0], n), cells(surface.y, points[:, 1], m)
         data.append(
             _scatter(
                 px,
@@ -386,6 +459,7 @@ def response_surface_figure(
                 legendgroup=name,
                 hovertemplate=f"{name}<br>f − f* = %{{customdata:.3g}}<extra></extra>",
                 customdata=listed(shown),
+                **whole,
                 **MAP,
             )
         )
@@ -399,14 +473,23 @@ def response_surface_figure(
                     legendgroup=name,
                     showlegend=False,
                     hoverinfo="skip",
+                    **whole,
                     **axes,
                 )
             )
-        star = _best_star(
-            surface, points, loss, colour, 24, name=f"best {name} trial", legendgroup=name
-        )
-        if star is not None:
-            data.append(star | {"showlegend": False, **MAP})
+        best = _best(points, loss)
+        if best is not None:
+            star = _scatter(
+                cells(surface.x, best[:1], n),
+                cells(surface.y, best[1:], m),
+                mode="markers",
+                marker=_trial_marker(colour, "star", 24),
+                hoverinfo="skip",
+                name=f"best {name} trial",
+                legendgroup=name,
+                showlegend=False,
+            )
+            data.append(star | whole | MAP)
     diverged = dict(symbol="square", size=16, color=MASK_COLOUR)
     data.append(
         dict(type="scatter", x=[None], y=[None], mode="markers", marker=diverged, name="diverged")
