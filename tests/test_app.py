@@ -2,6 +2,7 @@
 without an exception and open on the race."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
@@ -33,7 +34,8 @@ def test_after_the_start_up_hook_the_default_race_compiles_nothing_and_its_chart
     from optimizers.simulate import simulate
     from ui import cached
 
-    asyncio.run(_start_up())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: browser tests may hold this one
+        thread.submit(asyncio.run, _start_up()).result()
     config = RACE["zigzag"].config
     assert count_compilations(lambda: simulate(config)) == 0
 
