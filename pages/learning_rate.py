@@ -48,6 +48,7 @@ binder = Binder(
     read_link=LabConfig.from_query,
     load=load,
     lesson_state=lambda lesson: LabConfig(tuple(run.config for run in lesson.runs)),
+    page="learning_rate",
 )
 binder.start("Learning-rate lab")
 sidebar = st.sidebar

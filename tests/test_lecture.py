@@ -121,3 +121,10 @@ def test_add_this_picture_takes_the_link_as_it_is_after_a_slider_moved():
     at.button(key="lecture_add").click().run()
     (slide,) = at.session_state[MINE_KEY]
     assert "steps=44" in slide.link
+
+
+def test_add_this_picture_on_the_lab_records_a_lab_link():
+    at = AppTest.from_file(str(ROOT / "pages" / "learning_rate.py"), default_timeout=120).run()
+    at.button(key="lecture_add").click().run()
+    (slide,) = at.session_state[MINE_KEY]
+    assert slide.link.startswith("learning_rate?")
