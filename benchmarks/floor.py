@@ -17,6 +17,9 @@ drawn: the first visitor right after the server answered its health check, then 
 session (median of LOADS). The floor's and the race page's servers are started one after the
 other, each measured alone.
 
+`python -m benchmarks.floor lab search` measures only the pages whose names contain one of the
+words (the floor and the loads still run).
+
 Bytes per change: what the server sent over the page's websocket from the press until settled
 (component arguments travel there too), median over the timed presses.
 """
@@ -218,7 +221,9 @@ def main():
     check_browser()
     from playwright.sync_api import sync_playwright
 
-    deadline = time.monotonic() + RUN_BUDGET_S
+    words = sys.argv[1:]
+    names = [n for n in PAGES if not words or any(w in n for w in words)]
+    deadline = time.monotonic() + RUN_BUDGET_S * len(names) / len(PAGES)
     started = machine()
     results = []
     with contextlib.ExitStack() as stack:
@@ -231,8 +236,8 @@ def main():
         race_loads = loads(browser, app_url)
         floor_page = open_page(browser, floor_url)
         stack.callback(floor_page.context.close)
-        for i, name in enumerate(PAGES):
-            share = (deadline - time.monotonic()) / (len(PAGES) - i)
+        for i, name in enumerate(names):
+            share = (deadline - time.monotonic()) / (len(names) - i)
             print(f"measuring {name} …", file=sys.stderr, flush=True)
             results.append(
                 page_result(browser, floor_page, app_url, name, time.monotonic() + share)
