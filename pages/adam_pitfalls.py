@@ -92,3 +92,4 @@ def picture(part: str) -> None:
 
 
 picture(part)
+binder.tools()

@@ -74,6 +74,7 @@ def statistics() -> None:
 
 
 statistics()
+binder.tools()
 config = view.current()
 if config.init == "zeros":
     view.show_symmetry()

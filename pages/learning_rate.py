@@ -74,7 +74,7 @@ def lab_view(land, noise: float, seed: int) -> None:
         )
     )  # fmt: skip
     configs = lab.runs
-    lesson = binder.publish(lab, tools=False)  # None once a control moved away from it
+    lesson = binder.publish(lab)  # None once a control moved away from it
     binder.show_lesson(lesson, lesson_box)
     labels = [run.label for run in lesson.runs] if lesson else run_labels(configs)
     with boxes.views:

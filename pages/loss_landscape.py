@@ -132,3 +132,4 @@ def pictures(drawn: LandscapeConfig) -> None:
 
 
 pictures(config)
+binder.tools()

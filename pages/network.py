@@ -71,6 +71,7 @@ config = binder.checked(
     )
 )
 lesson = binder.publish(config)
+binder.tools()
 notes = binder.notes()
 spec = datasets.CATALOG[config.dataset]
 notes.caption(f"{spec.name}: {spec.lesson} {n_train} training points, the rest held out.")

@@ -119,7 +119,7 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
             ss["inspect"] if ss.get("inspector") else None, **controls.start_pattern(""),
         )
     )  # fmt: skip
-    if binder.publish(link, tools=False) is None and shown:
+    if binder.publish(link) is None and shown:
         st.rerun()  # the lesson's words above no longer describe this picture
     config = link.config
     trajectory = run(config)

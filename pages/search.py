@@ -94,7 +94,7 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
                 ss["hs.x"], ss["hs.y"], ss["hs.n"], ss["hs.kind"], tuple(ss["hs.zoom"]),
             )
         )  # fmt: skip
-        binder.show_lesson(binder.publish(search, tools=False))
+        binder.show_lesson(binder.publish(search))
     searched_sections(search, land, spec, KINDS, boxes)
 
 

@@ -52,3 +52,35 @@ async def _start_up() -> None:
 
     async with lifespan(None):
         pass
+
+
+def _calls(tree, name: str) -> list:
+    import ast
+
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == name
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "binder"
+    ]
+
+
+def test_every_page_draws_its_lecture_tools_once_per_full_run_and_never_in_a_fragment():
+    """A slider move inside a fragment publishes the link but does not redraw the lecture tools
+    (an expander, an uploader, a radio): `binder.tools()` is called at a page's top level."""
+    import ast
+
+    pages = sorted(Path("pages").glob("*.py"))
+    with_binder = 0
+    for page in pages:
+        tree = ast.parse(page.read_text())
+        if not _calls(tree, "publish"):
+            continue
+        with_binder += 1
+        top = [s.value for s in tree.body if isinstance(s, ast.Expr)]
+        assert any(c in top for c in _calls(tree, "tools")), page
+        assert len(_calls(tree, "tools")) == 1, page
+    assert with_binder == 7

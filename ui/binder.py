@@ -126,10 +126,9 @@ class Binder:
         key = ss.get(self._key("lesson"))
         return self.lessons.get(key) if key else None
 
-    def publish(self, state, tools: bool = True) -> Lesson | None:
+    def publish(self, state) -> Lesson | None:
         """Write the state into the link; return the lesson on show, if the state is still
-        its picture. With `tools`, draw the sidebar's lecture tools too (a page whose state is
-        published in a fragment draws them once with `tools()` instead)."""
+        its picture."""
         lesson = self.on_show()
         if lesson and not self.same_picture(self.lesson_state(lesson), state):
             del ss[self._key("lesson")]
@@ -137,12 +136,11 @@ class Binder:
         query = state.to_query() | ({LESSON_KEY: lesson.key} if lesson else {})
         if st.query_params.to_dict() != query | ss.get(self._key("link_view"), {}):
             st.query_params.from_dict(query | ss.get(self._key("link_view"), {}))
-        if tools:
-            self.tools()
         return lesson
 
     def tools(self) -> None:
-        """The lecture builder and the image format, at the foot of the sidebar."""
+        """The lecture builder and the image format, at the foot of the sidebar: drawn once per
+        full run, after the page's fragments (which publish on every slider move)."""
         if not self.presenting:
             lecture.lecture_builder(st.sidebar, self.page)
             image_format_choice(st.sidebar)
