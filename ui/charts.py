@@ -1,8 +1,31 @@
-"""How every page draws a Plotly chart: one Plotly config, and larger in presentation mode."""
+"""How every page draws a Plotly chart: one Plotly config, larger in presentation mode, and
+drawn once by plotly.js.
 
-import plotly.graph_objects as go
+Three things Streamlit 1.67 does to a chart would each cost a second drawing or a second
+validation, and `show_dict` takes them away:
+
+- `st.plotly_chart` rebuilds a plain dict as a `go.Figure` to validate it (tens of ms a figure,
+  more than building it), but takes a plotly figure's `to_dict()` as valid: `_Checked` passes
+  for one and hands back the dict. The builders' tests validate their dicts with
+  `go.Figure(spec)`.
+- With its theme, Streamlit merges a template into the figure and calls Plotly.react a second
+  time with a deep copy, which plotly.js takes for a new template: the figure goes without a
+  template and with theme=None, its look written into it (ui.chart_look.flattened).
+- plotly.js takes a copied data array for new data, unless the figure names its
+  `layout.datarevision`; and it decodes a typed array (`{"dtype", "bdata"}`, what plotly.py
+  makes of a NumPy array) anew on each Plotly.react. The figure gets a revision from its data,
+  and its typed arrays go as lists.
+"""
+
+import base64
+import hashlib
+import pickle
+
+import numpy as np
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
+from ui.chart_look import flattened
 from ui.export import chart_config
 from ui.lecture import PRESENT_FACTOR
 from viz.present import enlarge, to_dict
@@ -15,16 +38,58 @@ def presenting() -> bool:
     return st.query_params.get("present") == "1"
 
 
-def for_screen(figure: go.Figure | dict) -> go.Figure | dict:
-    """The figure as the screen needs it: text, lines and markers 1.5× in presentation mode."""
-    return enlarge(to_dict(figure), PRESENT_FACTOR) if presenting() else figure
+class _Checked(BaseFigure):
+    """A figure dict that `st.plotly_chart` takes as validated."""
+
+    def __init__(self, spec: dict):
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
-def plotly_chart(figure: go.Figure | dict, container=None, name: str = "chart", **kwargs):
-    """`st.plotly_chart` sized for the screen, with a download button in the chart's mode bar
-    (PNG or SVG, as `image_format_choice` set it: a JSON config holds one image button)."""
+def _listed(value):
+    """`value` with every typed-array spec `{"dtype", "bdata"[, "shape"]}` as a NumPy array
+    (sent as a JSON list); what holds none is returned as it is."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            shape = value.get("shape")
+            if shape:
+                array = array.reshape([int(n) for n in str(shape).split(",")])
+            return array
+        items = {key: _listed(item) for key, item in value.items()}
+        changed = any(items[key] is not value[key] for key in value)
+        return items if changed else value
+    if isinstance(value, list | tuple):
+        items = [_listed(item) for item in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    return value
+
+
+def revision(data: list) -> str:
+    """A name for a figure's data: equal data, equal names."""
+    return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
+
+
+def drawn_once(figure) -> dict:
+    """The figure (a go.Figure or a dict, not changed) as `show_dict` sends it: no template,
+    typed arrays as lists, a `layout.datarevision` (its own, if it names one)."""
+    spec = flattened(_listed(to_dict(figure)))
+    spec["layout"].setdefault("datarevision", revision(spec["data"]))
+    return spec
+
+
+def plotly_chart(figure, container=None, name: str = "chart", **kwargs):
+    """`st.plotly_chart` of a figure (a go.Figure or a dict, not changed: it may be cached),
+    drawn once, with a download button in its mode bar (PNG or SVG, as `image_format_choice`
+    set it: a JSON config holds one image button), text, lines and markers 1.5× in
+    presentation mode."""
     config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
-    return (container or st).plotly_chart(for_screen(figure), config=config, **kwargs)
+    spec = drawn_once(figure)
+    if presenting():
+        spec = enlarge(spec, PRESENT_FACTOR)
+    return (container or st).plotly_chart(_Checked(spec), config=config, theme=None, **kwargs)
 
 
 def image_format_choice(container) -> None:

@@ -8,7 +8,6 @@ from optimizers import CATALOG as OPTIMIZERS
 from optimizers.pitfalls import WILSON_RUNS, PitfallConfig, online_runs, run_pitfall
 from ui.cached import background
 from ui.charts import plotly_chart
-from ui.figure_dicts import show_dict
 from viz import optimizer_styles
 from viz.pitfalls import (
     hover_figure,
@@ -49,7 +48,7 @@ def show_online(config: PitfallConfig, run) -> None:
         optimizer_styles(keys),
         log_steps=config.part != "reddi",
     )
-    show_dict(figure)
+    plotly_chart(figure)
 
 
 def show_wilson(config: PitfallConfig, run) -> None:

@@ -3,9 +3,7 @@
 - The response surface's own layer (heat map, mask, profiles, axes) depends on the run, the axes
   and the objective, not on the budget; the trials are added to it per budget.
 - The rounds chart's faded backdrop is built once per surface too.
-- `show` draws them with `ui.figure_dicts.show_dict`, which spares them Streamlit's second
-  validation through plotly.py (it would cost more than building them), and without Streamlit's
-  theme, which would make plotly.js draw each new figure twice (`revised`).
+- `ui.charts.plotly_chart` draws them once; each names its data revision (`revised`).
 """
 
 import threading
@@ -18,8 +16,6 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
-from ui.figure_dicts import show_dict
-from ui.search_look import flattened
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
 from viz.search import (
     best_after_n_figure,
@@ -35,19 +31,9 @@ SAMPLING_DRAWS = 2000
 
 
 def revised(spec: dict, revision: str) -> dict:
-    """The figure as `show` sends it: without a template (ui.search_look) and with
-    `layout.datarevision` naming its data. Streamlit hands a new chart to Plotly.react twice, the
-    second time as a deep copy: plotly.js takes a copied array for new data, unless the figure
-    names its data revision (and sends its arrays as lists, viz.search.listed)."""
-    spec = flattened(spec)
-    spec["layout"]["datarevision"] = revision
-    return spec
-
-
-def show(spec: dict, container=None, **kwargs):
-    """A chart of this page: no second validation (ui.figure_dicts), no Streamlit theme (its
-    look is in the figure already, ui.search_look)."""
-    return show_dict(spec, container, theme=None, **kwargs)
+    """The figure with `layout.datarevision` naming its data (cheaper than `ui.charts` hashing
+    its ten thousand cells on every run)."""
+    return spec | {"layout": spec["layout"] | {"datarevision": revision}}
 
 
 # cache_resource: the dicts are shared, never copied or changed (enlarge builds a new one).

@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
+from ui.charts import plotly_chart
 from ui.search_charts import (
     charts_as_ready,
     rounds_chart,
     sampling_chart,
-    show,
 )
 from ui.search_runs import RACE_SEEDS, SURFACE_SIZE, rounds, trials
 from viz.search import number, symbol
@@ -77,7 +77,7 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
     )
     boxes.surface.markdown(headline(search, *trials(search)))
     for name, chart in charts:
-        show(chart, boxes.surface if name == "surface" else boxes.race)
+        plotly_chart(chart, boxes.surface if name == "surface" else boxes.race)
     with boxes.rounds:
         rounds_section(search)
 
@@ -91,7 +91,7 @@ def rounds_section(search: SearchConfig) -> None:
     )  # fmt: skip
     buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
     st.markdown(f"**{len(rounds(search))} round(s) of {search.budget} trials.**")
-    show(
+    plotly_chart(
         rounds_chart(search),
         key="hs.rounds_chart",
         on_select=functools.partial(zoom_to_selection, search),
@@ -114,7 +114,7 @@ def sampling_section() -> None:
         "drawn as 10ʳ every decade gets the same share. The same holds for β between 0.9 and "
         "0.999: what matters is 1 − β, the length of the average's memory 1/(1 − β)."
     )
-    show(sampling_chart())
+    plotly_chart(sampling_chart())
 
 
 def zoom_to_selection(search: SearchConfig) -> None:
