@@ -85,7 +85,7 @@ def picture(part: str) -> None:
     config = binder.checked(
         lambda: PitfallConfig(**{name: ss[f"ap.{name}"] for name in FIELDS} | chosen)
     )
-    binder.show_lesson(binder.publish(config))
+    binder.show_lesson(binder.publish(config), st.container())  # a leaving lesson moves no chart
     with st.spinner("Running…"):
         result = cached_run(config)
     SHOW[config.part](config, result)

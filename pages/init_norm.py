@@ -10,7 +10,7 @@ import streamlit as st
 from lessons.init_norm import CATALOG as LESSONS
 from ui import init_norm_view as view
 from ui.binder import Binder
-from ui.charts import plotly_chart
+from ui.charts import live_chart
 
 binder = Binder(
     prefix="in.",
@@ -60,7 +60,7 @@ def statistics() -> None:
             icon=":material/error:",
         )
     figure = view.statistics_figure(config, net_text, name, other_name)
-    plotly_chart(figure, main, name="layer_statistics")
+    live_chart(figure, "in.chart", main, name="layer_statistics")
     main.caption(
         f"{view.BATCH} inputs x ~ N(0, I). Each violin is the distribution of one layer's "
         "activations (its width: the share of values there, a lone spike such as ReLU's zeros "

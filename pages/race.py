@@ -13,8 +13,7 @@ from optimizers.run_config import RunConfig
 from ui import controls
 from ui import race_sections as sections
 from ui.binder import Binder
-from ui.cached import background, chart, run
-from ui.export import export_section
+from ui.cached import chart, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.race_figures import slot_names
 from ui.race_link import RaceLink
@@ -98,7 +97,7 @@ if shown and shown.latex:
 names = slot_names([spec.key for spec in methods], noise, tuple(noisy))
 charts_box = st.container()
 sections.update_rules(methods, names)
-sections_box = st.container()
+lower = sections.lower_sections(names, land)
 
 
 @st.fragment
@@ -135,10 +134,7 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
             key="race_charts",
             on_click=start_from_click,
         )
-    with sections_box:
-        sections.inspector_section(config)
-        sections.basins_section(config, names, land)
-        export_section(config, trajectory, background(config.landscape), names)
+    sections.draw_lower_sections(lower, config, trajectory, names, land)
 
 
 race(shown, schedule, clip, noise, seed, batch)

@@ -1,7 +1,6 @@
 """The initialization and normalization page: each lesson's sentence on its own numbers (with
 closed forms where there are any), every lesson opening with its charts, and the link."""
 
-import json
 import math
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from networks.mlp import ACTIVATIONS, INITIALIZERS, NORMS
 from networks.statistics import SYMMETRY_NET, statistics, symmetry
 from networks.train import train
 from optimizers.compilations import count_compilations
+from tests.live import charts
 from ui.init_norm_view import BATCH, CLASSES, InitNormConfig
 from viz.init_norm import layer_statistics_figure
 
@@ -163,7 +163,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
     extra = int(key in ("zeros", "bn_rescue"))  # the symmetry or the training curves
-    assert len(at.get("plotly_chart")) == BASE_CHARTS + extra
+    assert len(charts(at)) == BASE_CHARTS + extra
     assert at.query_params["lesson"] == key
 
 
@@ -226,7 +226,7 @@ def test_any_config_round_trips_through_its_link(config):
 
 
 def main_figure(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    return charts(at)[0]
 
 
 def test_sigma_reruns_its_fragment_with_a_new_figure_a_new_link_and_no_lesson():
@@ -234,7 +234,7 @@ def test_sigma_reruns_its_fragment_with_a_new_figure_a_new_link_and_no_lesson():
     still follow it, and the sections below stay."""
     at = open_page({"lesson": "too_small"})
     before = main_figure(at)
-    charts = len(at.get("plotly_chart"))
+    count = len(charts(at))
     at.select_slider(key="in.sigma").set_value(0.1).run()
     assert not at.exception
     assert at.query_params["sigma"] == "0.1"
@@ -243,7 +243,7 @@ def test_sigma_reruns_its_fragment_with_a_new_figure_a_new_link_and_no_lesson():
     after = main_figure(at)
     assert after["data"][2]["y"] != before["data"][2]["y"]  # E[a²] per layer
     assert "σ = 0.1" in after["layout"]["annotations"][0]["text"]
-    assert len(at.get("plotly_chart")) == charts
+    assert len(charts(at)) == count
 
 
 def test_the_layer_statistics_figure_is_a_valid_plotly_figure():

@@ -1,6 +1,5 @@
 """The network page: each lesson's sentence on its own numbers, the page and its link."""
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.network import CATALOG as LESSONS
 from networks.train import train
+from tests.live import charts
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "network.py")
 
@@ -79,7 +79,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     at = open_page({"lesson": key})
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts(at)) == 2
     assert len(at.dataframe[0].value) == len(LESSONS[key].config.runs)
     if key == "rate_too_large":
         assert any("diverged at step" in w.value for w in at.warning)
@@ -100,15 +100,15 @@ def test_the_replay_slider_marks_its_step_on_the_curves_and_in_the_table_without
     last = LESSONS["optimizers_spirals"].config.steps
     assert at.slider(key="net.replay").value == last
     link = {k: at.query_params[k] for k in at.query_params}
-    maps = at.get("plotly_chart")[0].proto.spec
+    maps = charts(at)[0]
     at.slider(key="net.replay").set_value(100).run()
     assert not at.exception
-    curves = json.loads(at.get("plotly_chart")[1].proto.spec)
+    curves = charts(at)[1]
     marks = [t for t in curves["data"] if t["mode"] == "markers" and len(t["x"]) == 1]
     assert {t["x"][0] for t in marks} == {100}
     assert len(marks) == 4 * len(LESSONS["optimizers_spirals"].config.runs)
     assert {s["x0"] for s in curves["layout"]["shapes"]} == {100}
     assert any("at step 100" in s.value for s in at.subheader)
-    assert at.get("plotly_chart")[0].proto.spec == maps  # the maps stay
+    assert charts(at)[0] == maps  # the maps stay
     assert {k: at.query_params[k] for k in at.query_params} == link  # a view, not the state
     assert at.query_params["lesson"] == "optimizers_spirals"

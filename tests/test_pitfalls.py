@@ -1,6 +1,5 @@
 """The "Adam's weaknesses" page: each lesson's sentence on its own numbers, the link, the page."""
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.adam_pitfalls import CATALOG as LESSONS
 from optimizers.pitfalls import LANDSCAPES, PARTS, PitfallConfig, online_runs, run_pitfall
+from tests.live import charts
 from viz.pitfalls import online_figure
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "adam_pitfalls.py")
@@ -149,7 +149,7 @@ def test_each_lesson_opens_with_its_sentence(key):
     at = open_page({"lesson": key})
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
-    assert at.get("plotly_chart")
+    assert charts(at)
 
 
 def test_a_bad_link_shows_why_and_the_first_lesson():
@@ -160,7 +160,7 @@ def test_a_bad_link_shows_why_and_the_first_lesson():
 
 
 def figure_data(at: AppTest) -> list:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    return charts(at)[0]["data"]
 
 
 def test_beta2_reruns_its_fragment_with_new_curves_a_new_link_and_no_lesson():

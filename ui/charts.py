@@ -25,6 +25,7 @@ import numpy as np
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
+from components.live_figures import figure_bytes, live_figures
 from ui.chart_look import flattened
 from ui.export import chart_config
 from ui.lecture import PRESENT_FACTOR
@@ -73,7 +74,7 @@ def revision(data: list) -> str:
 
 
 def drawn_once(figure) -> dict:
-    """The figure (a go.Figure or a dict, not changed) as `show_dict` sends it: no template,
+    """The figure (a go.Figure or a dict, not changed) as `plotly_chart` sends it: no template,
     typed arrays as lists, a `layout.datarevision` (its own, if it names one)."""
     spec = flattened(_listed(to_dict(figure)))
     spec["layout"].setdefault("datarevision", revision(spec["data"]))
@@ -90,6 +91,19 @@ def plotly_chart(figure, container=None, name: str = "chart", **kwargs):
     if presenting():
         spec = enlarge(spec, PRESENT_FACTOR)
     return (container or st).plotly_chart(_Checked(spec), config=config, theme=None, **kwargs)
+
+
+def live_chart(figure, key: str, container=None, name: str = "chart") -> None:
+    """A chart that a slider redraws again and again: kept in a live-figures frame
+    (components.live_figures), where Plotly.react redraws only what changed. `st.plotly_chart`
+    mounts a new chart for every new figure (Plotly.newPlot: layout, axes and legend drawn
+    afresh). Same look and mode bar as `plotly_chart`, without Streamlit's fullscreen button."""
+    spec = drawn_once(figure)
+    if presenting():
+        spec = enlarge(spec, PRESENT_FACTOR)
+    config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
+    with container or st.container():
+        live_figures([figure_bytes(spec, **config)], key=key)
 
 
 def image_format_choice(container) -> None:

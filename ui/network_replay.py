@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from networks.train import TrainConfig
-from ui.charts import plotly_chart
+from ui.charts import live_chart
 from viz.network import replay_marks, training_curves
 
 REPLAY_KEY = "net.replay"
@@ -54,7 +54,7 @@ def curves_and_numbers(config: TrainConfig, history, names: list[str], styles: l
         _x(history, axis), panels, names, styles, history.diverged_at, step, axis == "steps"
     )
     layout = base["layout"] | {"shapes": [*base["layout"].get("shapes", ()), *shapes]}
-    plotly_chart({"data": [*base["data"], *marks], "layout": layout})
+    live_chart({"data": [*base["data"], *marks], "layout": layout}, "net.curves")
     st.subheader(f"Each run in numbers, at step {step}")
     rows = [
         {

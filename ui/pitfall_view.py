@@ -7,7 +7,7 @@ import landscapes
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.pitfalls import WILSON_RUNS, PitfallConfig, online_runs, run_pitfall
 from ui.cached import background
-from ui.charts import plotly_chart
+from ui.charts import live_chart, plotly_chart
 from viz import optimizer_styles
 from viz.pitfalls import (
     hover_figure,
@@ -48,7 +48,7 @@ def show_online(config: PitfallConfig, run) -> None:
         optimizer_styles(keys),
         log_steps=config.part != "reddi",
     )
-    plotly_chart(figure)
+    live_chart(figure, "ap.online")
 
 
 def show_wilson(config: PitfallConfig, run) -> None:

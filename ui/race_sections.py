@@ -1,9 +1,11 @@
-"""Sections under the race: the update rules, the step inspector, the basins of attraction."""
+"""Sections under the race: the update rules, the step inspector, the basins of attraction and
+the downloads."""
 
 import streamlit as st
 
-from ui.cached import basins, inspector
+from ui.cached import background, basins, inspector
 from ui.charts import plotly_chart
+from ui.export import export_section
 from viz import basins_figure, colour
 from viz.palette import optimizer_styles
 from viz.race import drawing
@@ -66,7 +68,9 @@ def divergence_warnings(names: list[str], trajectory) -> None:
 
 @st.fragment
 def inspector_section(config) -> None:
-    """The inspector reruns on its own when its step slider moves."""
+    """The inspector reruns on its own when its step slider moves. While it is off, the page
+    draws it without a config (it depends on none then), and turning it on reruns the page so
+    that the race's fragment draws it with the current one."""
     st.subheader("Inspector")
     st.caption(
         "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
@@ -74,6 +78,8 @@ def inspector_section(config) -> None:
     )
     if not st.toggle("Inspect the steps", key="inspector"):
         return
+    if config is None:
+        st.rerun(scope="app")
     ss["inspect"] = min(ss.get("inspect", 0), config.steps - 1)
     k = st.slider("step", 0, max(config.steps - 1, 1), key="inspect", disabled=config.steps == 1)
     figure, rows = inspector(config, k)
@@ -83,9 +89,10 @@ def inspector_section(config) -> None:
 
 
 def basins_section(config, names: list[str], land) -> None:
-    """Which minimum one optimizer reaches from each of BASIN_RESOLUTION² starts."""
+    """Which minimum one optimizer reaches from each of BASIN_RESOLUTION² starts (while it is
+    off, drawn by the page without a config: its toggle reruns the page)."""
     st.subheader("Basins of attraction")
-    if not st.toggle("Show which minimum each start reaches", key="basins"):
+    if not st.toggle("Show which minimum each start reaches", key="basins") or config is None:
         return
     ss["basin_slot"] = min(ss.get("basin_slot", 0), len(names) - 1)
     slot = st.selectbox(
@@ -97,3 +104,39 @@ def basins_section(config, names: list[str], land) -> None:
     )
     minima = [p for p, _ in land.minima]
     plotly_chart(basins_figure(xs, ys, labels, minima, land.domain, title))
+
+
+LOWER_ON = "race.lower_on"
+
+
+def _lower_on() -> tuple[bool, bool]:
+    return bool(ss.get("inspector")), bool(ss.get("basins"))
+
+
+def lower_sections(names: list[str], land) -> tuple:
+    """Boxes for the inspector, the basins and the downloads, under the charts. A section that
+    is off depends on no run: it is drawn here once, not again on every slider move."""
+    boxes = st.container(), st.container(), st.container()
+    ss[LOWER_ON] = _lower_on()
+    if not ss.get("inspector"):
+        with boxes[0]:
+            inspector_section(None)
+    if not ss.get("basins"):
+        with boxes[1]:
+            basins_section(None, names, land)
+    return boxes
+
+
+def draw_lower_sections(boxes: tuple, config, trajectory, names: list[str], land) -> None:
+    """The sections of `lower_sections` that depend on the run, in the race's fragment (a
+    section turned on or off since the page's run is drawn by the page's next run)."""
+    if _lower_on() != ss.get(LOWER_ON):
+        st.rerun(scope="app")
+    if ss.get("inspector"):
+        with boxes[0]:
+            inspector_section(config)
+    if ss.get("basins"):
+        with boxes[1]:
+            basins_section(config, names, land)
+    with boxes[2]:
+        export_section(config, trajectory, background(config.landscape), names)

@@ -18,15 +18,23 @@ COLD_START = 240_000
 TALL = 4200
 RAW_KEYS = ("leaky_relu", "init_scale", "xavier", "grad_norm", "second_moment")
 
-CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+# Every chart in page order, in the page or in a live-figures frame (its box in page
+# coordinates: the frame's offset added).
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot, iframe')].flatMap(el => {
+    if (el.tagName !== 'IFRAME') return [[el, null]];
+    const doc = (() => { try { return el.contentDocument; } catch (e) { return null; } })();
+    return doc ? [...doc.querySelectorAll('.js-plotly-plot')].map(gd => [gd, el]) : [];
+}).map(([gd, frame]) => {
+    const shift = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
     const box = gd.getBoundingClientRect();
-    const holder = gd.closest('[data-testid="stElementContainer"]') || gd.parentElement;
+    const holder = (frame || gd).closest('[data-testid="stElementContainer"]') || gd.parentElement;
     const logs = Object.keys(gd._fullLayout)
         .filter(k => /^[xy]axis\\d*$/.test(k) && gd._fullLayout[k].type === 'log')
         .map(k => ({name: k, vals: (gd._fullLayout[k]._vals || [])
             .filter(v => v.text !== '' && v.text !== undefined).map(v => v.x)}));
     const texts = [...gd.querySelectorAll('text')].map(t => t.textContent);
-    return {top: box.top, left: box.left, right: box.right, width: box.width,
+    return {top: box.top + shift.top, left: box.left + shift.left,
+            right: box.right + shift.left, width: box.width,
             holder: holder.getBoundingClientRect().width,
             svg: gd.querySelector('.main-svg').getBoundingClientRect().width, logs, texts};
 })"""

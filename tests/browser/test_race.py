@@ -24,13 +24,17 @@ def slider_text(page: Page, label: str) -> str:
 
 def tag_race(page: Page) -> None:
     """Mark the race chart's layout object; Plotly replaces it whenever it redraws (a key
-    starting with "_" would be carried over by Plotly.react)."""
+    starting with "_" would be carried over by Plotly.react). Note the frame's renders: its
+    animation frames are in once the count moves on."""
     live_charts(page).first.evaluate("gd => { gd._fullLayout.before = true; }")
+    live_frame(page).evaluate("() => { window.rendersBefore = document.body.dataset.renders; }")
 
 
 def wait_for_redraw(page: Page) -> None:
     live_frame(page).wait_for_function(
-        "() => !document.querySelector('.js-plotly-plot')._fullLayout.before", timeout=60_000
+        """() => !document.querySelector('.js-plotly-plot')._fullLayout.before
+            && document.body.dataset.renders !== window.rendersBefore""",
+        timeout=60_000,
     )
     wait_for_app_idle(page)
 
