@@ -9,7 +9,7 @@ import streamlit as st
 
 from lessons.loss_landscape import CATALOG as LESSONS
 from ui.binder import Binder
-from ui.charts import plotly_chart
+from ui.charts import live_chart
 from ui.loss_landscape_view import LandscapeConfig, landscape, load, read_controls, span_slider
 from viz import optimizer_styles
 from viz.loss_landscape import line_figure, path_figure, slice_figure, surface_figure
@@ -51,7 +51,7 @@ def pictures(drawn: LandscapeConfig) -> None:
     plane = config.view != "random"
     axes = ("e₁", "e₂") if plane else ("a", "b")
 
-    plotly_chart(slice_figure(result.pictures, styles))
+    live_chart(slice_figure(result.pictures, styles), "land.slices")
     if plane:
         st.caption(
             "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
@@ -71,7 +71,7 @@ def pictures(drawn: LandscapeConfig) -> None:
     )
 
     st.subheader("The training loss in 3-D")
-    plotly_chart(surface_figure(result.pictures, axes))
+    live_chart(surface_figure(result.pictures, axes), "land.surfaces")
 
     if plane:
         paths = [path for picture in result.pictures for path in picture.paths]
@@ -84,7 +84,7 @@ def pictures(drawn: LandscapeConfig) -> None:
             "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
             icon=":material/layers:",
         )
-        plotly_chart(path_figure(paths, styles))
+        live_chart(path_figure(paths, styles), "land.paths")
         if config.view == "pca":
             shares = ", ".join(
                 f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
@@ -92,7 +92,7 @@ def pictures(drawn: LandscapeConfig) -> None:
             st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
 
     st.subheader("Two lines through the landscape")
-    plotly_chart(line_figure(result.lines, styles, config.span))
+    live_chart(line_figure(result.lines, styles, config.span), "land.lines")
     st.caption(
         "Left: along the first random direction d₁ through each trained θ; the basin width is the "
         "length of the α-interval around θ where L stays below twice its value at θ (Keskar et "

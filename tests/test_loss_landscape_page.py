@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.loss_landscape import CATALOG as LESSONS
 from networks.mlp import NetConfig
 from networks.train import Run, TrainConfig
+from tests.live import charts
 from ui import loss_landscape_view as view
 from ui.loss_landscape_view import LandscapeConfig, landscape
 from viz.loss_landscape import log_ticks
@@ -99,7 +100,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
     plane = LESSONS[key].config.view != "random"
-    assert len(at.get("plotly_chart")) == (4 if plane else 3)
+    assert len(charts(at)) == (4 if plane else 3)
     assert any("off the plane" in w.value for w in at.warning) == plane
     assert len(at.dataframe) == 2
 
@@ -183,7 +184,7 @@ def test_any_config_round_trips_through_its_link(
 def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(monkeypatch):
     """The span and what it changes rerun as one fragment; the networks are not trained again."""
     at = open_page({"lesson": "skips"})
-    before = at.get("plotly_chart")[0].proto.spec
+    before = charts(at)[0]
     trainings = []
     monkeypatch.setattr(view, "train", lambda config: trainings.append(config))
     at.slider(key="land.span").set_value(0.5).run()
@@ -192,4 +193,4 @@ def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(
     assert at.query_params["span"] == "0.5"
     assert "lesson" not in at.query_params
     assert not at.info
-    assert at.get("plotly_chart")[0].proto.spec != before
+    assert charts(at)[0] != before

@@ -10,7 +10,12 @@ from lessons.loss_landscape import CATALOG as LESSONS
 
 PROJECTOR = {"width": 1280, "height": 720}
 COLD_START = 300_000  # a first visit trains and slices (the 20-layer nets: ~20 s)
-CHART = '[data-testid="stPlotlyChart"]'
+CHART = 'iframe[title="components.live_figures.live_figures"]'  # the charts redraw in place
+DRAWN_JS = f"""() => [...document.querySelectorAll('{CHART}')].every(f => {{
+    const doc = f.contentDocument;
+    const charts = doc ? [...doc.querySelectorAll('.js-plotly-plot')] : [];
+    return charts.length > 0 && charts.every(gd => gd._fullLayout !== undefined);
+}})"""
 
 
 @pytest.mark.parametrize("key", list(LESSONS))
@@ -19,11 +24,7 @@ def test_each_lesson_draws_its_slice_in_the_first_screen(page: Page, app_url: st
     page.goto(f"{app_url}/loss_landscape?lesson={key}")
     page.wait_for_selector(CHART, timeout=COLD_START)
     wait_for_app_idle(page, timeout=COLD_START)
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('{CHART} .js-plotly-plot')]"
-        ".every(gd => gd._fullLayout !== undefined)",
-        timeout=60_000,
-    )
+    page.wait_for_function(DRAWN_JS, timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     info = page.locator('[data-testid="stAlert"]').first
     assert LESSONS[key].title in info.inner_text()
