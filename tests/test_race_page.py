@@ -141,3 +141,18 @@ def test_the_inspector_shows_the_step_and_its_table_and_goes_into_the_link():
     assert at.query_params["inspect"] == "3"
     again = open_page({key: at.query_params[key] for key in at.query_params})
     assert again.slider(key="inspect").value == 3
+
+
+def test_the_lower_sections_keep_their_headings_when_turned_on_and_off():
+    """Off, the inspector and the basins are drawn by the page once (they depend on no run);
+    on, by the race's fragment with the run. Either way their headings stay in place."""
+    at = open_page()
+    headings = ["Inspector", "Basins of attraction", "Download the race"]
+    assert [h for h in headings if h in [s.value for s in at.subheader]] == headings
+    for key in ("inspector", "basins"):
+        at.toggle(key=key).set_value(True).run()
+        assert not at.exception
+        at.toggle(key=key).set_value(False).run()
+        assert not at.exception
+        assert [h for h in headings if h in [s.value for s in at.subheader]] == headings
+        assert not at.get("plotly_chart")

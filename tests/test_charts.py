@@ -1,0 +1,39 @@
+"""ui.charts: what a figure looks like when a page hands it to plotly.js."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts import drawn_once
+
+
+def _figure(y) -> go.Figure:
+    figure = go.Figure(go.Scatter(x=np.arange(4.0), y=np.asarray(y, dtype=float)))
+    figure.update_layout(template="plotly_white", height=300, xaxis_title="x")
+    return figure
+
+
+def test_a_figure_goes_without_a_template_with_its_arrays_as_lists_and_values_kept():
+    figure = _figure([1.0, 2.0, 4.0, 8.0])
+    assert isinstance(figure.to_dict()["data"][0]["x"], dict)  # plotly.py's typed array
+    spec = drawn_once(figure)
+    assert "template" not in spec["layout"]
+    assert list(spec["data"][0]["x"]) == [0.0, 1.0, 2.0, 3.0]
+    assert list(spec["data"][0]["y"]) == [1.0, 2.0, 4.0, 8.0]
+    assert spec["layout"]["height"] == 300
+    assert not spec["layout"]["xaxis"]["automargin"]  # a second layout pass per draw
+    go.Figure(spec)  # still a valid figure
+
+
+def test_the_data_revision_names_the_data():
+    first = drawn_once(_figure([1, 2, 3, 4]))["layout"]["datarevision"]
+    assert drawn_once(_figure([1, 2, 3, 4]))["layout"]["datarevision"] == first
+    assert drawn_once(_figure([1, 2, 3, 5]))["layout"]["datarevision"] != first
+    named = _figure([1, 2, 3, 4]).update_layout(datarevision="mine")
+    assert drawn_once(named)["layout"]["datarevision"] == "mine"
+
+
+def test_the_figure_handed_in_is_not_changed():
+    spec = _figure([1, 2, 3, 4]).to_dict()
+    before = repr(spec)
+    drawn_once(spec)
+    assert repr(spec) == before
