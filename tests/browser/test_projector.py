@@ -23,9 +23,10 @@ PICTURES = (
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
     + [("network", "network", key) for key in NETWORK]
 )
-MAIN_CHART = {
-    "race": 'iframe[title="components.live_figures.live_figures"]',
-    "pitfalls": '[data-testid="stPlotlyChart"]',
+LIVE = 'iframe[title="components.live_figures.live_figures"]'
+MAIN_CHART = {  # the first chart: a live chart (redrawn in place) or st.plotly_chart's
+    "race": LIVE,
+    "pitfalls": f'[data-testid="stPlotlyChart"], {LIVE}',
     "network": '[data-testid="stPlotlyChart"]',
 }
 
