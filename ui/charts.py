@@ -2,7 +2,7 @@
 drawn once by plotly.js.
 
 Three things Streamlit 1.67 does to a chart would each cost a second drawing or a second
-validation, and `show_dict` takes them away:
+validation, and `plotly_chart` takes them away (`live_chart` shares the first two):
 
 - `st.plotly_chart` rebuilds a plain dict as a `go.Figure` to validate it (tens of ms a figure,
   more than building it), but takes a plotly figure's `to_dict()` as valid: `_Checked` passes
@@ -81,15 +81,20 @@ def drawn_once(figure) -> dict:
     return spec
 
 
-def plotly_chart(figure, container=None, name: str = "chart", **kwargs):
-    """`st.plotly_chart` of a figure (a go.Figure or a dict, not changed: it may be cached),
-    drawn once, with a download button in its mode bar (PNG or SVG, as `image_format_choice`
-    set it: a JSON config holds one image button), text, lines and markers 1.5× in
-    presentation mode."""
-    config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
+def _for_screen(figure, name: str) -> tuple[dict, dict]:
+    """The figure drawn once (`drawn_once`), text, lines and markers 1.5× in presentation mode,
+    and its Plotly config: a download button in the mode bar (PNG or SVG, as
+    `image_format_choice` set it: a JSON config holds one image button)."""
     spec = drawn_once(figure)
     if presenting():
         spec = enlarge(spec, PRESENT_FACTOR)
+    return spec, chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
+
+
+def plotly_chart(figure, container=None, name: str = "chart", **kwargs):
+    """`st.plotly_chart` of a figure (a go.Figure or a dict, not changed: it may be cached),
+    drawn once (`_for_screen`)."""
+    spec, config = _for_screen(figure, name)
     return (container or st).plotly_chart(_Checked(spec), config=config, theme=None, **kwargs)
 
 
@@ -98,10 +103,7 @@ def live_chart(figure, key: str, container=None, name: str = "chart") -> None:
     (components.live_figures), where Plotly.react redraws only what changed. `st.plotly_chart`
     mounts a new chart for every new figure (Plotly.newPlot: layout, axes and legend drawn
     afresh). Same look and mode bar as `plotly_chart`, without Streamlit's fullscreen button."""
-    spec = drawn_once(figure)
-    if presenting():
-        spec = enlarge(spec, PRESENT_FACTOR)
-    config = chart_config(name, st.session_state.get(IMAGE_FORMAT_KEY, "png"))
+    spec, config = _for_screen(figure, name)
     with container or st.container():
         live_figures([figure_bytes(spec, **config)], key=key)
 
