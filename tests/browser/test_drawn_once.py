@@ -18,35 +18,36 @@ PAGES = {
 }  # the network's replay chart is a live chart like Adam's weaknesses' (plotly.js computes its
 # 2 × 2 grid twice within one Plotly.react there, so this count does not apply)
 
-DRAWN_JS = """() => [document, ...[...document.querySelectorAll('iframe')]
+# The page's document and its same-origin frames' (a JS expression).
+DOCUMENTS = """[document, ...[...document.querySelectorAll('iframe')]
     .map(f => { try { return f.contentDocument; } catch (e) { return null; } })
-    .filter(d => d && d.body)]
+    .filter(d => d && d.body)]"""
+
+DRAWN_JS = f"""() => {DOCUMENTS}
     .some(d => [...d.querySelectorAll('.js-plotly-plot')].some(gd => gd._fullLayout))"""
 
 # Every animation frame: each chart div (in the page or a component frame) whose calcdata is
 # new since the last frame counts one computation (a div mounted since counts its first one).
-WATCH_JS = """() => {
+WATCH_JS = f"""() => {{
     const counts = new Map();
     window.__counts = counts;
-    const docs = () => [document, ...[...document.querySelectorAll('iframe')]
-        .map(f => { try { return f.contentDocument; } catch (e) { return null; } })
-        .filter(d => d && d.body)];
+    const docs = () => {DOCUMENTS};
     const charts = () => docs().flatMap(d => [...d.querySelectorAll('.js-plotly-plot')]);
-    charts().forEach(gd => counts.set(gd, {seen: gd.calcdata, count: 0}));
-    const poll = () => {
-        for (const gd of charts()) {
-            const entry = counts.get(gd) || {seen: undefined, count: 0};
+    charts().forEach(gd => counts.set(gd, {{seen: gd.calcdata, count: 0}}));
+    const poll = () => {{
+        for (const gd of charts()) {{
+            const entry = counts.get(gd) || {{seen: undefined, count: 0}};
             counts.set(gd, entry);
-            if (gd.calcdata && gd.calcdata !== entry.seen) {
+            if (gd.calcdata && gd.calcdata !== entry.seen) {{
                 entry.seen = gd.calcdata;
                 entry.count += 1;
-            }
-        }
+            }}
+        }}
         requestAnimationFrame(poll);
-    };
+    }};
     poll();
     return counts.size;
-}"""
+}}"""
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -3,14 +3,14 @@ without an error, its main chart starts in the first screen and uses the width, 
 screenshot per lesson (artifacts/landscape_<key>.png) shows the slice, then the 3-D surface."""
 
 import pytest
-from conftest import screenshot, wait_for_app_idle
+from conftest import LIVE_FIGURES, screenshot, wait_for_app_idle
 from playwright.sync_api import Page
 
 from lessons.loss_landscape import CATALOG as LESSONS
 
 PROJECTOR = {"width": 1280, "height": 720}
 COLD_START = 300_000  # a first visit trains and slices (the 20-layer nets: ~20 s)
-CHART = 'iframe[title="components.live_figures.live_figures"]'  # the charts redraw in place
+CHART = LIVE_FIGURES  # the charts redraw in place
 DRAWN_JS = f"""() => [...document.querySelectorAll('{CHART}')].every(f => {{
     const doc = f.contentDocument;
     const charts = doc ? [...doc.querySelectorAll('.js-plotly-plot')] : [];

@@ -11,7 +11,7 @@ paths (later in the trace order than every line). Screenshots go to artifacts/pr
 import time
 
 import pytest
-from conftest import screenshot, wait_for_app_idle
+from conftest import LIVE_FIGURES, screenshot, wait_for_app_idle
 
 from lessons.adam_pitfalls import CATALOG as PITFALLS
 from lessons.network import CATALOG as NETWORK
@@ -23,10 +23,9 @@ PICTURES = (
     + [("pitfalls", "adam_pitfalls", key) for key in PITFALLS]
     + [("network", "network", key) for key in NETWORK]
 )
-LIVE = 'iframe[title="components.live_figures.live_figures"]'
 MAIN_CHART = {  # the first chart: a live chart (redrawn in place) or st.plotly_chart's
-    "race": LIVE,
-    "pitfalls": f'[data-testid="stPlotlyChart"], {LIVE}',
+    "race": LIVE_FIGURES,
+    "pitfalls": f'[data-testid="stPlotlyChart"], {LIVE_FIGURES}',
     "network": '[data-testid="stPlotlyChart"]',
 }
 
