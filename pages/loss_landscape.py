@@ -1,7 +1,8 @@
 """The loss landscape of a network: filter-normalized slices, skip connections, sharp and flat
 minima, and the training path on its plane (Li et al. 2018).
 
-controls → LandscapeConfig → landscape (train and slice, cached) → maps, surfaces, paths, lines.
+controls → LandscapeConfig → landscape_pictures (trained, sliced, drawn; the next span ahead)
+→ live charts.
 """
 
 import numpy as np
@@ -10,9 +11,8 @@ import streamlit as st
 from lessons.loss_landscape import CATALOG as LESSONS
 from ui.binder import Binder
 from ui.charts import live_chart
-from ui.loss_landscape_view import LandscapeConfig, landscape, load, read_controls, span_slider
-from viz import optimizer_styles
-from viz.loss_landscape import line_figure, path_figure, slice_figure, surface_figure
+from ui.landscape_pictures import landscape_pictures
+from ui.loss_landscape_view import LandscapeConfig, load, read_controls, span_slider
 
 ss = st.session_state
 
@@ -42,16 +42,14 @@ def pictures(drawn: LandscapeConfig) -> None:
     binder.show_lesson(binder.publish(config), notes)
 
     status = st.empty()
+    previous, ss["land.span_shown"] = ss.get("land.span_shown"), config.span
     with st.spinner("Training the network(s) and slicing the landscape…"):
-        result = landscape(config, lambda what: status.caption(f"⏳ {what}…"))
+        shown = landscape_pictures(config, previous, lambda what: status.caption(f"⏳ {what}…"))
     status.empty()
-    names = [line.name for line in result.lines]
-    optimizers = [line.optimizer for line in result.lines]
-    styles = dict(zip(names, optimizer_styles(optimizers), strict=True))
+    result = shown.result
     plane = config.view != "random"
-    axes = ("e₁", "e₂") if plane else ("a", "b")
 
-    live_chart(slice_figure(result.pictures, styles), "land.slices")
+    live_chart(shown.figures["land.slices"], "land.slices")
     if plane:
         st.caption(
             "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
@@ -71,7 +69,7 @@ def pictures(drawn: LandscapeConfig) -> None:
     )
 
     st.subheader("The training loss in 3-D")
-    live_chart(surface_figure(result.pictures, axes), "land.surfaces")
+    live_chart(shown.figures["land.surfaces"], "land.surfaces")
 
     if plane:
         paths = [path for picture in result.pictures for path in picture.paths]
@@ -84,7 +82,7 @@ def pictures(drawn: LandscapeConfig) -> None:
             "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
             icon=":material/layers:",
         )
-        live_chart(path_figure(paths, styles), "land.paths")
+        live_chart(shown.figures["land.paths"], "land.paths")
         if config.view == "pca":
             shares = ", ".join(
                 f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
@@ -92,7 +90,7 @@ def pictures(drawn: LandscapeConfig) -> None:
             st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
 
     st.subheader("Two lines through the landscape")
-    live_chart(line_figure(result.lines, styles, config.span), "land.lines")
+    live_chart(shown.figures["land.lines"], "land.lines")
     st.caption(
         "Left: along the first random direction d₁ through each trained θ; the basin width is the "
         "length of the α-interval around θ where L stays below twice its value at θ (Keskar et "

@@ -4,6 +4,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,8 @@ from networks.mlp import NetConfig
 from networks.train import Run, TrainConfig
 from tests.live import charts
 from ui import loss_landscape_view as view
-from ui.loss_landscape_view import LandscapeConfig, landscape
+from ui.landscape_pictures import landscape_pictures
+from ui.loss_landscape_view import LandscapeConfig
 from viz.loss_landscape import log_ticks
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "loss_landscape.py")
@@ -23,7 +25,7 @@ PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "loss_landscape.py")
 @cache
 def result(key: str):
     """The page's own cached computation (AppTest runs in this process and reuses it)."""
-    return landscape(LESSONS[key].config)
+    return landscape_pictures(LESSONS[key].config).result
 
 
 def test_without_skips_more_strict_minima_and_twice_the_total_variation():
@@ -103,6 +105,14 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     assert len(charts(at)) == (4 if plane else 3)
     assert any("off the plane" in w.value for w in at.warning) == plane
     assert len(at.dataframe) == 2
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_each_figure_is_a_valid_plotly_figure(key):
+    """The figures are built as dicts: plotly.py validates them (an unknown property raises)."""
+    for name, spec in landscape_pictures(LESSONS[key].config).figures.items():
+        figure = go.Figure(spec)
+        assert figure.data, name
 
 
 def test_a_link_round_trips_and_a_bad_one_shows_its_message_and_the_first_lesson():

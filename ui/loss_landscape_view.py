@@ -2,8 +2,8 @@
 
 A `LandscapeConfig` is the training of the network page (a `TrainConfig`) plus how to look at
 the result: which plane, how far, how fine, which random directions, which stretch of the line
-from θ₀ to θ_final. `landscape(config)` trains and slices, and is cached per config; everything
-it returns is NumPy, ready for `viz.loss_landscape`.
+from θ₀ to θ_final. `trainings(config)` trains (cached) and `sliced(config, histories)` slices;
+everything they return is NumPy, ready for `viz.loss_landscape` (`ui.landscape_pictures`).
 
 Views (`view=`):
 
@@ -277,21 +277,25 @@ def _plane_picture(config, net, history, data, origin, directions, runs, explain
     )
 
 
-def compute(config: LandscapeConfig, report: Callable[[str], Any] = lambda _: None) -> Landscape:
-    """Train (once per network) and slice, as the view asks; `report(what)` before each long
-    part, for a progress display."""
-    data = config.train.data()
+def trainings(config: LandscapeConfig, report: Callable[[str], Any]) -> tuple[History, ...]:
+    """Each network of the config trained (cached: `trained`); `report(what)` before each."""
     histories = []
     for k, net in enumerate(config.nets):
         report(f"Training {len(config.train.runs)} run(s) of the {net.depth}-layer net ({k + 1})")
         histories.append(trained(config.train.replace(net=net)))
+    return tuple(histories)
+
+
+def sliced(config: LandscapeConfig, histories: tuple[History, ...]) -> Landscape:
+    """The trained networks (`trainings(config)`) sliced as the view asks. Pure: no Streamlit
+    call, so it can run ahead on a worker (`ui.landscape_pictures`)."""
+    data = config.train.data()
     pictures, lines = [], []
     for name, k, r in model_names(config):
         net, history = config.nets[k], histories[k]
         theta, stats = history.unravel(history.final_params[r]), _at(history.final_stats, r)
         theta0, stats0 = history.params_at(r, 0)
         d1 = random_direction(theta, 2 * config.seed)
-        report(f"Slicing {name}: {config.n}² points")
         if config.view == "random":
             d2 = random_direction(theta, 2 * config.seed + 1)
             grid = slice_2d(net, theta, d1, d2, data, config.span, config.n, stats)
@@ -326,7 +330,6 @@ def compute(config: LandscapeConfig, report: Callable[[str], Any] = lambda _: No
         plane = shared_plane(
             history.snapshots[0, 0], history.final_params[0], history.final_params[last]
         )
-        report(f"Slicing the shared plane: {config.n}² points")
         pictures.append(
             _plane_picture(
                 config,
@@ -349,12 +352,6 @@ def trained(config: TrainConfig) -> History:
     """`train`, cached per training: a change of the view (span, grid, directions, α) slices
     the same networks again instead of training them again."""
     return train(config)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={LandscapeConfig: repr})
-def landscape(config: LandscapeConfig, _report: Callable[[str], Any] = lambda _: None):
-    """`compute`, cached per config (repr: the config's every field)."""
-    return compute(config, _report)
 
 
 # --- the controls: `load` sets the widgets from a config, `read_controls` draws them ----------

@@ -1,5 +1,6 @@
 """Figures of the loss-landscape page: slices as log-level contour maps and 3-D surfaces, paths on
-their plane, and 1-D sections. NumPy in, Plotly figures out.
+their plane, and 1-D sections. NumPy in, Plotly figure dicts out (built as dicts: a go.Figure
+of the four maps took ≈ 0.2 s to build, longer than slicing them).
 
 Every loss is drawn on a log scale: contour levels evenly spaced in log₁₀ L, labels only at
 decades (or at 1-2-5 steps when the picture spans less than a decade), one colour scale for
@@ -9,12 +10,11 @@ all the maps of a figure so that side-by-side pictures compare.
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from viz import palette
-from viz.background import axis_style, lecture_layout
+from viz.background import axis_style, lecture_layout_dict
 from viz.panels import value_axis
+from viz.subplots import cell_name, grid_layout
 
 LEVELS = 24
 MAP_ROW_HEIGHT = 330
@@ -72,12 +72,24 @@ def _roughness_text(rough) -> str:
     return f"{rough.local_minima} minima · TV {rough.total_variation:.1f}"
 
 
-def _path_traces(paths, styles: dict, axis: str, legend: bool) -> list[go.Scatter]:
+def _axis(index: int) -> tuple[str, str]:
+    """The trace references ("x3", "y3") of the index-th (from 0) subplot."""
+    return cell_name("x", index), cell_name("y", index)
+
+
+def _layout(height: int, margin: dict, cells: dict, **extra) -> dict:
+    look = lecture_layout_dict(height, margin) | {"template": palette.template_json()}
+    return look | cells | extra
+
+
+def _path_traces(paths, styles: dict, index: int, legend: bool) -> list[dict]:
+    x, y = _axis(index)
     traces = []
     for path in paths:
         style = styles[path.name]
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=path.coords[:, 0],
                 y=path.coords[:, 1],
                 mode="lines+markers",
@@ -90,12 +102,13 @@ def _path_traces(paths, styles: dict, axis: str, legend: bool) -> list[go.Scatte
                 hovertemplate=f"<b>{path.name}</b><br>step %{{customdata[0]}}<br>"
                 "L had %{customdata[1]:.3g}, on the plane %{customdata[2]:.3g}<br>"
                 "off the plane %{customdata[3]:.0%}<extra></extra>",
-                xaxis=axis.replace("y", "x"),
-                yaxis=axis,
+                xaxis=x,
+                yaxis=y,
             )
         )
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=path.coords[-1:, 0],
                 y=path.coords[-1:, 1],
                 mode="markers",
@@ -108,14 +121,14 @@ def _path_traces(paths, styles: dict, axis: str, legend: bool) -> list[go.Scatte
                     color=style["color"],
                     line=dict(color="black", width=1.5),
                 ),
-                xaxis=axis.replace("y", "x"),
-                yaxis=axis,
+                xaxis=x,
+                yaxis=y,
             )
         )
     return traces
 
 
-def slice_figure(pictures, styles: dict[str, dict]) -> go.Figure:
+def slice_figure(pictures, styles: dict[str, dict]) -> dict:
     """Each picture's training and validation loss side by side as filled contour maps of
     log₁₀ L on one colour scale, its roughness in the panel's title; θ (random view) as a
     black star at the centre, or the paths with θ₀ labelled (plane views)."""
@@ -126,21 +139,21 @@ def slice_figure(pictures, styles: dict[str, dict]) -> go.Figure:
         for p in pictures
         for kind, rough in (("train", p.train), ("val.", p.val))
     ]
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.025 if columns > 2 else 0.07,
-        vertical_spacing=0.12,
-    )
+    cells = grid_layout(rows, columns, titles, 0.025 if columns > 2 else 0.07, 0.12)
+    small = palette.FONT_SIZE - (3 if columns > 2 else 0)
+    for title in cells["annotations"]:
+        title["font"] = dict(size=small, color="#222222")
     grids = [g for p in pictures for g in (p.grid.losses.train_loss, p.grid.losses.val_loss)]
     lo, hi = _range(grids)
     tickvals, ticktext = log_ticks(lo, hi)
+    data, marks = [], []
     for i, z in enumerate(grids):
         picture = pictures[i // 2]
         row, col = i // columns + 1, i % columns + 1
-        fig.add_trace(
-            go.Contour(
+        x, y = _axis(i)
+        data.append(
+            dict(
+                type="contour",
                 x=picture.grid.a,
                 y=picture.grid.b,
                 z=_log(z),
@@ -150,31 +163,32 @@ def slice_figure(pictures, styles: dict[str, dict]) -> go.Figure:
                 customdata=z,
                 hovertemplate="a=%{x:.3f} b=%{y:.3f}<br>L=%{customdata:.4g}<extra></extra>",
                 name=titles[i].split("<br>")[0],
-            ),
-            row=row,
-            col=col,
+                xaxis=x,
+                yaxis=y,
+            )
         )
-        axis = f"y{i + 1 if i else ''}"
         if picture.paths:
-            for trace in _path_traces(picture.paths, styles, axis, i == 0):
-                fig.add_trace(trace)
-            marks = [(picture.paths[0].coords[0], "θ₀")]
+            data.extend(_path_traces(picture.paths, styles, i, i == 0))
+            points = [(picture.paths[0].coords[0], "θ₀")]
             if picture.explained is not None:  # a PCA plane: its origin is the trained θ
-                marks.append(((0.0, 0.0), "θ"))
-            for (x, y), text in marks:
-                fig.add_annotation(
-                    x=x,
-                    y=y,
+                points.append(((0.0, 0.0), "θ"))
+            marks.extend(
+                dict(
+                    x=float(at[0]),
+                    y=float(at[1]),
                     text=text,
                     showarrow=False,
                     yshift=18,
-                    xref=axis.replace("y", "x"),
-                    yref=axis,
+                    xref=x,
+                    yref=y,
                     font=dict(size=palette.FONT_SIZE + 4, color="black"),
                 )
+                for at, text in points
+            )
         else:
-            fig.add_trace(
-                go.Scatter(
+            data.append(
+                dict(
+                    type="scatter",
                     x=[0.0],
                     y=[0.0],
                     mode="markers",
@@ -187,67 +201,60 @@ def slice_figure(pictures, styles: dict[str, dict]) -> go.Figure:
                         line=dict(color="white", width=1),
                     ),
                     hoverinfo="skip",
-                ),
-                row=row,
-                col=col,
+                    xaxis=x,
+                    yaxis=y,
+                )
             )
         plane = picture.explained is not None or bool(picture.paths)
         x_title, y_title = ("e₁", "e₂") if plane else ("a (along d₁)", "b (along d₂)")
-        fig.update_xaxes(
+        a, b = picture.grid.a, picture.grid.b
+        cells[cell_name("xaxis", i)] |= (
             axis_style(x_title if row == rows else "")
-            | dict(range=[picture.grid.a[0], picture.grid.a[-1]], nticks=4, tickformat=".2~g")
-            | (dict() if plane else dict(tickvals=np.linspace(*picture.grid.a[[0, -1]], 5)[1:-1])),
-            row=row,
-            col=col,
+            | dict(range=[a[0], a[-1]], nticks=4, tickformat=".2~g")
+            | (dict() if plane else dict(tickvals=np.linspace(a[0], a[-1], 5)[1:-1]))
         )
-        fig.update_yaxes(
+        cells[cell_name("yaxis", i)] |= (
             axis_style(y_title if col == 1 else "")
-            | dict(range=[picture.grid.b[0], picture.grid.b[-1]], nticks=5)
-            | dict(showticklabels=col == 1 or columns == 2),
-            row=row,
-            col=col,
+            | dict(range=[b[0], b[-1]], nticks=5)
+            | dict(showticklabels=col == 1 or columns == 2)
         )
+    cells["annotations"] += marks
     legend = any(p.paths for p in pictures)
     top = 105 if legend else 65
-    lecture_layout(fig, rows * MAP_ROW_HEIGHT + top + 55, dict(l=70, r=20, t=top, b=55))
-    small = palette.FONT_SIZE - (3 if columns > 2 else 0)
-    fig.update_annotations(selector=dict(xref="paper"), font=dict(size=small, color="#222222"))
-    fig.update_layout(
-        coloraxis=dict(
-            colorscale=_scale(),
-            cmin=lo,
-            cmax=hi,
-            colorbar=dict(
-                title=dict(text="L", side="top"),
-                tickvals=tickvals,
-                ticktext=ticktext,
-                thickness=14,
-                len=0.9,
-            ),
+    colour_axis = dict(
+        colorscale=_scale(),
+        cmin=lo,
+        cmax=hi,
+        colorbar=dict(
+            title=dict(text="L", side="top"),
+            tickvals=tickvals,
+            ticktext=ticktext,
+            thickness=14,
+            len=0.9,
         ),
     )
-    return fig
+    height = rows * MAP_ROW_HEIGHT + top + 55
+    layout = _layout(height, dict(l=70, r=20, t=top, b=55), cells, coloraxis=colour_axis)
+    return dict(data=data, layout=layout)
 
 
-def surface_figure(pictures, span_title: str) -> go.Figure:
+def surface_figure(pictures, span_title: str) -> dict:
     """Each picture's training loss as a 3-D surface over the slice, height log₁₀ L with the
     axis labelled in L at decades; one scene per picture, side by side."""
     count = len(pictures)
-    fig = make_subplots(
-        rows=1,
-        cols=count,
-        specs=[[{"type": "surface"}] * count],
-        subplot_titles=[p.name for p in pictures],
-        horizontal_spacing=0.02,
-    )
+    cells = grid_layout(1, count, [p.name for p in pictures], 0.02, scenes=True)
+    for title in cells["annotations"]:
+        title["font"] = dict(size=palette.FONT_SIZE + 1)
     lo, hi = _range([p.grid.losses.train_loss for p in pictures])
     tickvals, ticktext = log_ticks(lo, hi)
     far = 1.25 if count == 1 else 1.75  # narrower scenes: step back so the z labels fit
-    eye = dict(x=-far, y=-far, z=0.7 * far)
+    axis = dict(tickfont=dict(size=13), nticks=4, title=dict(font=dict(size=16)))
+    data = []
     for c, picture in enumerate(pictures):
         loss = picture.grid.losses.train_loss
-        fig.add_trace(
-            go.Surface(
+        data.append(
+            dict(
+                type="surface",
                 x=picture.grid.a,
                 y=picture.grid.b,
                 z=np.minimum(_log(loss), hi),
@@ -258,46 +265,46 @@ def surface_figure(pictures, span_title: str) -> go.Figure:
                 customdata=loss,
                 hovertemplate="a=%{x:.3f} b=%{y:.3f}<br>L=%{customdata:.4g}<extra></extra>",
                 contours=dict(z=dict(show=True, color="#6B8BA4", width=1)),
-            ),
-            row=1,
-            col=c + 1,
+                scene=cell_name("scene", c),
+            )
         )
-        axis = dict(tickfont=dict(size=13), nticks=4, title=dict(font=dict(size=16)))
-        fig.update_scenes(
-            xaxis=axis | dict(title_text=span_title[0]),
-            yaxis=axis | dict(title_text=span_title[1]),
-            zaxis=axis | dict(title_text="L", tickvals=tickvals, ticktext=ticktext, range=[lo, hi]),
+        cells[cell_name("scene", c)] |= dict(
+            xaxis=_with_title(axis, span_title[0]),
+            yaxis=_with_title(axis, span_title[1]),
+            zaxis=_with_title(axis, "L")
+            | dict(tickvals=tickvals, ticktext=ticktext, range=[lo, hi]),
             aspectmode="manual",
             aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=eye, center=dict(x=0, y=0, z=-0.1)),
-            row=1,
-            col=c + 1,
+            camera=dict(eye=dict(x=-far, y=-far, z=0.7 * far), center=dict(x=0, y=0, z=-0.1)),
         )
-    lecture_layout(fig, SURFACE_HEIGHT, dict(l=10, r=10, t=40, b=0))
-    fig.update_layout(showlegend=False, uirevision="surface")
-    fig.update_annotations(font=dict(size=palette.FONT_SIZE + 1))
-    return fig
+    margin = dict(l=10, r=10, t=40, b=0)
+    return dict(
+        data=data,
+        layout=_layout(SURFACE_HEIGHT, margin, cells, showlegend=False, uirevision="surface"),
+    )
 
 
-def path_figure(paths, styles: dict[str, dict]) -> go.Figure:
+def _with_title(axis: dict, text: str) -> dict:
+    return axis | dict(title=axis["title"] | dict(text=text))
+
+
+def path_figure(paths, styles: dict[str, dict]) -> dict:
     """Per checkpoint: the training loss the run had (solid) against the loss at its projection
     on the plane, what the contours show under the dot (dotted); and the share of θ − origin
     that lies off the plane."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=[
-            "training loss: had (solid), under the projected dot (dotted)",
-            "share of the step off the plane",
-        ],
-        horizontal_spacing=0.1,
-    )
+    titles = [
+        "training loss: had (solid), under the projected dot (dotted)",
+        "share of the step off the plane",
+    ]
+    cells = grid_layout(1, 2, titles, 0.1)
+    data = []
     for path in paths:
         style = styles[path.name]
         pairs = ((path.loss, style["dash"], True), (path.on_plane, "dot", False))
         for values, dash, legend in pairs:
-            fig.add_trace(
-                go.Scatter(
+            data.append(
+                dict(
+                    type="scatter",
                     x=path.steps,
                     y=values,
                     mode="lines",
@@ -305,12 +312,13 @@ def path_figure(paths, styles: dict[str, dict]) -> go.Figure:
                     legendgroup=path.name,
                     showlegend=legend,
                     line=dict(color=style["color"], dash=dash, width=palette.THIN_LINE_WIDTH),
-                ),
-                row=1,
-                col=1,
+                    xaxis="x",
+                    yaxis="y",
+                )
             )
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=path.steps,
                 y=path.off_plane,
                 mode="lines+markers",
@@ -319,81 +327,83 @@ def path_figure(paths, styles: dict[str, dict]) -> go.Figure:
                 showlegend=False,
                 marker=dict(size=4),
                 line=style | dict(width=palette.THIN_LINE_WIDTH),
-            ),
-            row=1,
-            col=2,
+                xaxis="x2",
+                yaxis="y2",
+            )
         )
     both = np.concatenate([np.concatenate([p.loss, p.on_plane]) for p in paths])
-    fig.update_yaxes(axis_style("") | dict(showgrid=True) | value_axis(both), row=1, col=1)
-    fig.update_yaxes(
-        axis_style("") | dict(showgrid=True, range=[0, 1.02], tickformat=".0%"), row=1, col=2
-    )
-    fig.update_xaxes(axis_style("step") | dict(showgrid=True))
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=70, r=20, t=90, b=60))
-    fig.update_annotations(font=dict(size=palette.FONT_SIZE))
-    return fig
+    cells["yaxis"] |= axis_style("") | dict(showgrid=True) | value_axis(both)
+    cells["yaxis2"] |= axis_style("") | dict(showgrid=True, range=[0, 1.02], tickformat=".0%")
+    for name in ("xaxis", "xaxis2"):
+        cells[name] |= axis_style("step") | dict(showgrid=True)
+    for title in cells["annotations"]:
+        title["font"] = dict(size=palette.FONT_SIZE)
+    margin = dict(l=70, r=20, t=90, b=60)
+    return dict(data=data, layout=_layout(CURVE_HEIGHT, margin, cells))
 
 
-def line_figure(lines, styles: dict[str, dict], span: float) -> go.Figure:
+def line_figure(lines, styles: dict[str, dict], span: float) -> dict:
     """Left: the training loss through each trained θ along its first random direction,
     α ∈ [−span, span], the basin width in the legend. Right: along the segment from θ₀
     (α = 0) to θ (α = 1) and beyond."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=["through θ along d₁: L(θ + α d₁)", "from θ₀ to θ: L((1 − α) θ₀ + α θ)"],
-        horizontal_spacing=0.1,
-    )
+    titles = ["through θ along d₁: L(θ + α d₁)", "from θ₀ to θ: L((1 − α) θ₀ + α θ)"]
+    cells = grid_layout(1, 2, titles, 0.1)
+    for title in cells["annotations"]:
+        title["font"] = dict(size=palette.FONT_SIZE)
+    data = []
     for line in lines:
         style = styles[line.name] | dict(width=palette.THIN_LINE_WIDTH)
-        fig.add_trace(
-            go.Scatter(
-                x=line.random.alpha,
-                y=line.random.losses.train_loss,
-                mode="lines",
-                name=f"{line.name} · basin width {line.width:.2f}",
-                legendgroup=line.name,
-                line=style,
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=line.segment.alpha,
-                y=line.segment.losses.train_loss,
-                mode="lines",
-                name=line.name,
-                legendgroup=line.name,
-                showlegend=False,
-                line=style,
-            ),
-            row=1,
-            col=2,
-        )
+        for key, axes, name, legend in (
+            ("random", ("x", "y"), f"{line.name} · basin width {line.width:.2f}", True),
+            ("segment", ("x2", "y2"), line.name, False),
+        ):
+            section = getattr(line, key)
+            data.append(
+                dict(
+                    type="scatter",
+                    x=section.alpha,
+                    y=section.losses.train_loss,
+                    mode="lines",
+                    name=name,
+                    legendgroup=line.name,
+                    showlegend=legend,
+                    line=style,
+                    xaxis=axes[0],
+                    yaxis=axes[1],
+                )
+            )
+    shapes = []
     for alpha, label in ((0.0, "θ₀"), (1.0, "θ")):
-        fig.add_vline(x=alpha, line=dict(color="#444444", dash="dash", width=1), row=1, col=2)
-        fig.add_annotation(
-            x=alpha,
-            y=1,
-            yref="y2 domain",
-            xref="x2",
-            text=label,
-            showarrow=False,
-            yshift=10,
-            font=dict(size=palette.FONT_SIZE + 2),
+        shapes.append(
+            dict(
+                type="line",
+                x0=alpha,
+                x1=alpha,
+                y0=0,
+                y1=1,
+                xref="x2",
+                yref="y2 domain",
+                line=dict(color="#444444", dash="dash", width=1),
+            )
+        )
+        cells["annotations"].append(
+            dict(
+                x=alpha,
+                y=1,
+                yref="y2 domain",
+                xref="x2",
+                text=label,
+                showarrow=False,
+                yshift=10,
+                font=dict(size=palette.FONT_SIZE + 2),
+            )
         )
     for c, key in ((1, "random"), (2, "segment")):
         values = np.concatenate([getattr(line, key).losses.train_loss for line in lines])
-        fig.update_yaxes(
-            axis_style("training loss" if c == 1 else "")
-            | dict(showgrid=True)
-            | value_axis(values),
-            row=1,
-            col=c,
+        cells[cell_name("yaxis", c - 1)] |= (
+            axis_style("training loss" if c == 1 else "") | dict(showgrid=True) | value_axis(values)
         )
-    fig.update_xaxes(axis_style("α") | dict(showgrid=True))
-    fig.update_xaxes(range=[-span, span], row=1, col=1)
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=80, r=20, t=90, b=60))
-    fig.update_annotations(selector=dict(xref="paper"), font=dict(size=palette.FONT_SIZE))
-    return fig
+        cells[cell_name("xaxis", c - 1)] |= axis_style("α") | dict(showgrid=True)
+    cells["xaxis"]["range"] = [-span, span]
+    margin = dict(l=80, r=20, t=90, b=60)
+    return dict(data=data, layout=_layout(CURVE_HEIGHT, margin, cells, shapes=shapes))
