@@ -132,3 +132,21 @@ def test_each_preset_draws(page: Page, app_url: str, key: str):
     assert shown == [pytest.approx([x0, x1]), pytest.approx([y0, y1])]  # the map is the domain
     live_charts(page).first.scroll_into_view_if_needed()
     screenshot(page, f"preset-{key}")
+
+
+def test_the_map_loads_the_cartesian_plotly_and_the_3d_view_the_full_one(page: Page, app_url: str):
+    loaded = (
+        "() => [...document.scripts].map(s => s.src.split('/').pop()).filter(n => /plotly/.test(n))"
+    )
+    open_race(page, app_url)
+    assert live_frame(page).evaluate(loaded) == ["plotly_loader.js", "plotly-cartesian.min.js"]
+    tag_race(page)
+    page.get_by_text("Surface (3-D)").click()
+    wait_for_redraw(page)
+    frame = live_frame(page)
+    assert frame.evaluate(loaded)[-1] == "plotly.min.js"
+    assert frame.locator(".js-plotly-plot").count() == 2, "both charts drawn again, once each"
+    types = frame.locator(".js-plotly-plot").first.evaluate("gd => gd._fullData.map(t => t.type)")
+    assert "surface" in types
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert frame.locator(".failed").count() == 0
