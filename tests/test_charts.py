@@ -2,8 +2,10 @@
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from ui.charts import drawn_once
+from viz import palette
 
 
 def _figure(y) -> go.Figure:
@@ -37,3 +39,16 @@ def test_the_figure_handed_in_is_not_changed():
     before = repr(spec)
     drawn_once(spec)
     assert repr(spec) == before
+
+
+def test_the_lecture_template_lets_tick_labels_be_and_leaves_plotly_white_alone():
+    """plotly.js would measure every tick label on every draw to hide those past the edge."""
+    figure = go.Figure(go.Scatter(x=[0, 1], y=[0, 1])).update_layout(
+        template=palette.TEMPLATE, xaxis_title="x", yaxis_title="y"
+    )
+    spec = drawn_once(figure)
+    assert spec["layout"]["xaxis"]["ticklabeloverflow"] == "allow"
+    assert spec["layout"]["yaxis"]["ticklabeloverflow"] == "allow"
+    assert palette.template_json()["layout"]["xaxis"]["ticklabeloverflow"] == "allow"
+    assert "ticklabeloverflow" not in pio.templates["plotly_white"].layout.xaxis.to_plotly_json()
+    assert palette.template_json()["layout"]["plot_bgcolor"] == "white"

@@ -44,9 +44,6 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 VIRIDIS = [[i / 9, colour] for i, colour in enumerate(plotly.colors.sequential.Viridis)]
 COLOURSCALE = VIRIDIS  # plotly.py's Viridis, spelt out (plotly.js has its own by that name)
 TRACE_TYPES = ("scatter", "heatmap", "bar")
-# Tick labels stay drawn where they fall (the margins hold them) instead of being measured one by
-# one, on every redraw, to hide any that would cross the chart's edge.
-LABELS_STAY = "allow"
 Z_DECIMALS = 2  # log₁₀ f − f* as sent: what the hover label reads, 800 shades over 8 decades
 MASK_COLOUR = "#D9D9D9"
 GRID_COLOUR = "#FFFFFF"
@@ -116,7 +113,6 @@ def axis_layout(axis, title: str | None = None, most: int = 6) -> dict:
     """A log axis for log and log1m scales, at most one label per decade; a log1m axis is
     reversed, so that β grows along it, and labelled with β's values (0.9, 0.99, 0.999)."""
     style = axis_style(title if title is not None else axis.label) | dict(showgrid=False)
-    style["ticklabeloverflow"] = LABELS_STAY
     if axis.scale == "linear":
         return style | dict(type="linear")
     if axis.scale == "log1m":
@@ -131,7 +127,7 @@ def loss_axis(loss: np.ndarray, title: str | None = "f − f*", most: int = 3) -
     low, high = (finite.min(), finite.max()) if finite.size else (TINY, 1.0)
     return (
         axis_style(title or "")
-        | dict(type="log", tickangle=0, showgrid=True, ticklabeloverflow=LABELS_STAY)
+        | dict(type="log", tickangle=0, showgrid=True)
         | log_ticks(min(low, high / 10), max(high, low * 10), most)
     )
 
@@ -264,7 +260,6 @@ def cell_axis(axis, n: int, title: str | None = None, most: int = 6) -> dict:
         tickmode="array",
         tickvals=listed(cells(axis, values, n)),
         ticktext=labels,
-        ticklabeloverflow=LABELS_STAY,
     )
 
 
@@ -541,7 +536,7 @@ def best_after_n_figure(race) -> dict:
         [np.ravel(getattr(race, key)) for key in STRATEGY_NAMES]
         + [np.ravel(getattr(race, f"{key}_q")) for key in STRATEGY_NAMES]
     )
-    trials = axis_style("trials so far") | dict(showgrid=True, ticklabeloverflow=LABELS_STAY)
+    trials = axis_style("trials so far") | dict(showgrid=True)
     if len(race.trials) <= 25:
         trials["dtick"] = 1
     layout = _lecture(CURVE_HEIGHT, CURVE_MARGIN) | dict(
