@@ -4,7 +4,6 @@ import time
 
 from conftest import live_charts, live_frame, screenshot, wait_for_app_idle
 
-FRAME = "gd => gd._fullLayout.sliders[0].active"
 HEAD_X = (
     "gd => { const t = gd.data.filter(d => d.mode === 'markers'); return JSON.stringify(t[0].x); }"
 )

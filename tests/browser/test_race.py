@@ -66,8 +66,10 @@ def test_moving_a_slider_redraws_the_race(page: Page, app_url: str):
 
 def test_pressing_play_advances_the_frames(page: Page, app_url: str):
     open_race(page, app_url)
-    live_charts(page).first.locator(".updatemenu-button", has_text="Play").click()
     frame = live_frame(page)
+    play = frame.locator(".player button")
+    assert play.inner_text() == "▶ Play"
+    play.click()
     frame.wait_for_function(  # Plotly names the frame on show in _fullLayout._currentFrame
         """() => {
             const name = document.querySelector('.js-plotly-plot')._fullLayout._currentFrame;
@@ -81,6 +83,28 @@ def test_pressing_play_advances_the_frames(page: Page, app_url: str):
     steps = [int(name.split(".")[1]) for name in frame.evaluate("() => window.seen")]
     assert steps[0] <= 1
     assert steps == sorted(steps)
+    expect(play).to_have_text("▶ Play", timeout=20_000)  # played to the end
+    assert frame.locator(".player span").inner_text() == "step 30"
+
+
+def test_the_step_slider_scrubs_and_plotly_draws_no_controls_of_its_own(page: Page, app_url: str):
+    open_race(page, app_url)
+    race, frame = live_charts(page).first, live_frame(page)
+    assert race.evaluate("gd => [gd.layout.sliders, gd.layout.updatemenus]") == [None, None]
+    assert frame.locator(".updatemenu-button, .slider-container").count() == 0
+    scrub = frame.locator('.player input[type="range"]')
+    assert scrub.evaluate("el => [el.value, el.max]") == ["30", "30"]
+    heads = "gd => gd.data.filter(d => d.mode === 'markers').map(t => JSON.stringify(t.x))"
+    end = race.evaluate(heads)
+    scrub.evaluate("el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
+    expect(frame.locator(".player span")).to_have_text("step 0")
+    frame.wait_for_function(
+        f"() => ({heads})(document.querySelector('.js-plotly-plot')) .join() !== {end!r}.join()"
+    )
+    box, chart = (
+        frame.locator(sel).first.bounding_box() for sel in (".player", ".js-plotly-plot .main-svg")
+    )
+    assert chart["y"] + chart["height"] - 90 < box["y"] < chart["y"] + chart["height"], (box, chart)
 
 
 def test_clicking_the_map_moves_the_start(page: Page, app_url: str):
