@@ -286,3 +286,28 @@ def test_a_path_on_top_of_another_is_told_apart_but_paths_that_only_meet_are_not
     settled = np.concatenate([straight, np.repeat(straight[:, -1:], 200, axis=1)], axis=1)
     other = np.concatenate([curved, np.repeat(curved[:, -1:], 200, axis=1)], axis=1)
     assert not runs_on_top(other, settled, 0.01), "meeting at the end is not running on top"
+
+
+def test_every_frame_shows_each_start_at_its_step_and_the_tip_up_to_it():
+    """Frames cut from byte buffers (viz.race._Encoded) against the run's own points: heads at
+    the frame's step (NaN once diverged), tips ending there with NaN between starts."""
+    land = landscapes.lookup("himmelblau")
+    config = RunConfig(land.key, (("sgd", {"learning_rate": 0.04}),), grid(land.domain, 3), 60)
+    spec = race_of(config)[0].to_dict()
+    run = simulate(config)
+    assert (run.diverged_at >= 0).any() and (run.diverged_at < 0).any(), "both kinds of start"
+    head_index = next(i for i, t in enumerate(spec["data"]) if "customdata" in t)  # the heads
+    for frame in spec["frames"][1::7]:
+        step = int(frame["name"].split(".")[1])
+        head = frame["data"][frame["traces"].index(head_index)]
+        gone = (run.diverged_at[0] >= 0) & (step >= run.diverged_at[0])
+        expected = np.where(gone[:, None], np.nan, run.points[0, :, step]).astype(np.float32)
+        got = np.stack([decoded(head["x"]), decoded(head["y"])], 1)
+        np.testing.assert_array_equal(got, expected)
+        tip = frame["data"][frame["traces"].index(head_index) - 1]
+        x, starts = decoded(tip["x"]), len(config.starts)
+        length = (len(x) + 1) // starts - 1
+        assert len(x) == starts * (length + 1) - 1
+        segments = np.append(x, np.float32(np.nan)).reshape(starts, length + 1)
+        assert np.isnan(segments[:, -1]).all(), "starts separated by NaN"
+        np.testing.assert_array_equal(segments[:, -2], run.points[0, :, step, 0].astype(np.float32))

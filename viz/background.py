@@ -38,8 +38,21 @@ PLOT_HEIGHT_RANGE = (360, 620)
 MAP_MARGIN = dict(l=70, r=20, t=80, b=60)
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
-_IMAGES: dict[tuple, str] = {}
-_IMAGES_LOCK = threading.Lock()
+_KEPT: dict[tuple, object] = {}  # per grid (and look): PNG data URLs and probe grids
+_KEPT_LOCK = threading.Lock()  # every session runs on its own thread
+
+
+def _kept(grid: "Grid", kind: str, extra: tuple, make):
+    """`make()` once per grid values (and `extra`), the last IMAGE_CACHE_SIZE kept: a race's
+    figure is built per run, its landscape's picture and probe once."""
+    digest = hashlib.blake2b(np.ascontiguousarray(grid.values).tobytes(), digest_size=16)
+    key = (kind, digest.hexdigest(), grid.log_levels, grid.minimum, *extra)
+    with _KEPT_LOCK:
+        if key not in _KEPT:
+            if len(_KEPT) >= IMAGE_CACHE_SIZE:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[key] = make()
+        return _KEPT[key]
 
 
 @dataclass(frozen=True)
@@ -170,14 +183,7 @@ def background_image(
     grid: Grid, colorscale: tuple[str, ...] = palette.LANDSCAPE_COLOURS
 ) -> go.layout.Image:
     """The bands as a PNG stretched over the grid's extent, below the axes' data."""
-    digest = hashlib.blake2b(np.ascontiguousarray(grid.values).tobytes(), digest_size=16)
-    key = (digest.hexdigest(), grid.log_levels, grid.minimum, colorscale)
-    with _IMAGES_LOCK:  # every session runs on its own thread
-        source = _IMAGES.get(key)
-        if source is None:
-            if len(_IMAGES) >= IMAGE_CACHE_SIZE:
-                _IMAGES.pop(next(iter(_IMAGES)))
-            source = _IMAGES[key] = _image_source(grid, colorscale)
+    source = _kept(grid, "image", colorscale, lambda: _image_source(grid, colorscale))
     x0, x1 = float(grid.xs[0]), float(grid.xs[-1])
     y0, y1 = float(grid.ys[0]), float(grid.ys[-1])
     return go.layout.Image(
@@ -216,7 +222,12 @@ def _image_source(grid: Grid, colorscale: tuple[str, ...]) -> str:
 
 def probe_grid(grid: Grid) -> dict:
     """f at ≤49×49 grid points, corners included, 4 significant digits:
-    {"x": [...], "y": [...], "f": rows}, f[i][j] = f(x[j], y[i])."""
+    {"x": [...], "y": [...], "f": rows}, f[i][j] = f(x[j], y[i]). Kept per grid: callers must
+    not change it."""
+    return _kept(grid, "probe", (), lambda: _probe(grid))
+
+
+def _probe(grid: Grid) -> dict:
     columns = np.unique(np.linspace(0, len(grid.xs) - 1, PROBE_POINTS).round().astype(int))
     rows = np.unique(np.linspace(0, len(grid.ys) - 1, PROBE_POINTS).round().astype(int))
     values = finite_values(grid)[np.ix_(rows, columns)]

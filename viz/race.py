@@ -59,6 +59,7 @@ POINT_BYTES = 10.7
 PLAY_SECONDS = 10.0
 FRAME_MS_RANGE = (40, 200)
 CONTROLS_MARGIN = 150
+_NAN32 = np.float32(np.nan).tobytes()
 NOW = {
     "frame": {"duration": 0, "redraw": False},
     "mode": "immediate",
@@ -151,19 +152,36 @@ def drawn_steps(steps: int, stride: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, steps + 1, stride), steps))
 
 
+def _bdata(raw: bytes) -> dict:
+    return {"dtype": "f4", "bdata": base64.b64encode(raw).decode()}
+
+
 def typed(values: np.ndarray) -> dict:
     """A float32 array as Plotly's typed-array spec, which plotly.py passes through unvalidated
     (validating thousands of small frame arrays would dominate the build time)."""
-    data = np.ascontiguousarray(values, dtype="<f4").tobytes()
-    return {"dtype": "f4", "bdata": base64.b64encode(data).decode()}
+    return _bdata(np.ascontiguousarray(values, dtype="<f4").tobytes())
 
 
-def _polyline(paths: np.ndarray, first: int, last: int) -> dict:
-    """Steps first…last of every start as one line {x, y}, starts separated by NaN gaps."""
-    piece = paths[:, first : last + 1]
-    gap = np.full((piece.shape[0], 1, 2), np.nan)
-    joined = np.concatenate([piece, gap], axis=1).reshape(-1, 2)[:-1]
-    return dict(x=typed(joined[:, 0]), y=typed(joined[:, 1]))
+class _Encoded:
+    """An optimizer's drawn paths [S, K, 2] and its heads at each frame [F, S, 2] as float32
+    bytes, so that the thousands of small arrays of a race's frames are cut from them by slicing
+    bytes (a NumPy call per array cost most of a race's build)."""
+
+    def __init__(self, paths: np.ndarray, heads: np.ndarray):
+        paths = np.ascontiguousarray(paths, dtype="<f4")
+        self._paths = [[start[:, axis].tobytes() for start in paths] for axis in (0, 1)]
+        self._heads = [np.ascontiguousarray(heads[..., axis], "<f4").tobytes() for axis in (0, 1)]
+        self._starts = heads.shape[1]
+
+    def line(self, first: int, last: int) -> dict:
+        """Steps first…last of every start as one line {x, y}, starts separated by NaN gaps."""
+        lo, hi = 4 * first, 4 * (last + 1)
+        x, y = (_bdata(_NAN32.join(start[lo:hi] for start in axis)) for axis in self._paths)
+        return dict(x=x, y=y)
+
+    def heads(self, frame: int) -> dict:
+        lo, hi = 4 * self._starts * frame, 4 * self._starts * (frame + 1)
+        return dict(x=_bdata(self._heads[0][lo:hi]), y=_bdata(self._heads[1][lo:hi]))
 
 
 def _xy(values: np.ndarray) -> dict:
@@ -202,6 +220,12 @@ def _diverged_marks(points: np.ndarray, diverged_at: np.ndarray, domain: Domain)
     for o, s in zip(*np.nonzero(diverged_at > 0), strict=True):
         marks[o, s] = exit_point(points[o, s], int(diverged_at[o, s]) - 1, domain)
     return marks
+
+
+def _heads(points: np.ndarray, since: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """[F, S, 2] where each start is at each of `steps`, NaN once it has diverged."""
+    hide = (since >= 0)[None, :] & (steps[:, None] >= since[None, :])
+    return np.where(hide[..., None], np.nan, points[:, steps].transpose(1, 0, 2))
 
 
 def _diverged_by(since: np.ndarray, step: int) -> np.ndarray:
@@ -311,10 +335,12 @@ def race_figure(
     def style(o: int) -> dict:
         return dict(legendgroup=f"{o}:{names[o]}", showlegend=False, hoverinfo="skip")
 
+    encoded = [_Encoded(drawn[o], _heads(points[o], diverged_at[o], at)) for o in range(n_opt)]
+
     def path(o: int, span: tuple[int, int], **extra) -> dict:
         line = styles[o] | dict(width=palette.LINE_WIDTH)
         return (
-            dict(type="scatter", **_polyline(drawn[o], *span), mode="lines", line=line)
+            dict(type="scatter", **encoded[o].line(*span), mode="lines", line=line)
             | style(o)
             | extra
         )
@@ -356,17 +382,15 @@ def race_figure(
     for f, step in enumerate(at):
         data, indices = [], []
         for o in range(n_opt):
-            diverged = _diverged_by(diverged_at[o], step)
-            data += [_polyline(drawn[o], *plan.tip_span(f))]
-            data += [_xy(_masked(points[o, :, step], diverged))]
+            data += [encoded[o].line(*plan.tip_span(f)), encoded[o].heads(f)]
             indices += [tips[o], heads[o]]
             if o in crosses:
-                data.append(_xy(_masked(marks[o], ~diverged)))
+                data.append(_xy(_masked(marks[o], ~_diverged_by(diverged_at[o], step))))
                 indices.append(crosses[o])
         if plan.key[f]:
             finished = plan.finished(f)
             for o in range(n_opt):
-                data += [_polyline(drawn[o], *plan.mid_span(f))]
+                data += [encoded[o].line(*plan.mid_span(f))]
                 data += [dict(opacity=int(c < finished)) for c in range(n_chunks)]
                 indices += [mids[o], *chunks[o]]
         frames.append(dict(name=frame_names[f], data=data, traces=indices))
