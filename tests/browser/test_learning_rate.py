@@ -34,6 +34,19 @@ def open_lab(page: Page, url: str, lesson: str = "decay_under_noise") -> Frame:
     return frame
 
 
+def settled_box(page: Page) -> dict:
+    """The lab frame's box once it has stopped moving (a scroll or a late layout on a loaded
+    machine would otherwise send the mouse to where the chart was)."""
+    frame, box = page.locator("iframe").first, None
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        now = frame.bounding_box()
+        if now == box:
+            return box
+        box = now
+    return box
+
+
 def steps_of(lesson: str) -> int:
     return LESSONS[lesson].runs[0].config.steps
 
@@ -60,7 +73,7 @@ def test_hovering_the_learning_rate_curve_moves_the_map_and_loss_markers(page: P
     assert step_label(frame) == f"step {end} / {end}", "the dots start where the runs end"
     start = map_head(frame)
     page.locator("iframe").first.evaluate("e => e.scrollIntoView({block: 'end'})")
-    box = page.locator("iframe").first.bounding_box()
+    box = settled_box(page)
     x, y = frame.evaluate(
         f"""() => {{
             const gd = document.getElementById('chart');
