@@ -25,6 +25,7 @@ from viz import (
     race_figure,
     surface_figure,
 )
+from viz.background import probe_grid
 from viz.lr_lab import linked_figure
 from viz.race import Drawing, drawing, drawn_steps, exit_point
 
@@ -311,3 +312,12 @@ def test_every_frame_shows_each_start_at_its_step_and_the_tip_up_to_it():
         segments = np.append(x, np.float32(np.nan)).reshape(starts, length + 1)
         assert np.isnan(segments[:, -1]).all(), "starts separated by NaN"
         np.testing.assert_array_equal(segments[:, -2], run.points[0, :, step, 0].astype(np.float32))
+
+
+def test_the_probe_follows_the_grid_even_when_its_values_repeat():
+    """Two grids of equal values on different domains (a constant landscape, say) are probed
+    at their own coordinates."""
+    xs, ys, values = np.linspace(0, 1, 5), np.linspace(0, 1, 5), np.zeros((5, 5))
+    near = probe_grid(Grid(xs, ys, values, False, 0.0))
+    far = probe_grid(Grid(xs + 10, ys + 10, values, False, 0.0))
+    assert near["x"][0] == 0.0 and far["x"][0] == 10.0

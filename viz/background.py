@@ -43,9 +43,11 @@ _KEPT_LOCK = threading.Lock()  # every session runs on its own thread
 
 
 def _kept(grid: "Grid", kind: str, extra: tuple, make):
-    """`make()` once per grid values (and `extra`), the last IMAGE_CACHE_SIZE kept: a race's
-    figure is built per run, its landscape's picture and probe once."""
-    digest = hashlib.blake2b(np.ascontiguousarray(grid.values).tobytes(), digest_size=16)
+    """`make()` once per grid (and `extra`), the last IMAGE_CACHE_SIZE kept: a race's figure is
+    built per run, its landscape's picture and probe once."""
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (grid.xs, grid.ys, grid.values):  # a probe carries its coordinates
+        digest.update(np.ascontiguousarray(array).tobytes())
     key = (kind, digest.hexdigest(), grid.log_levels, grid.minimum, *extra)
     with _KEPT_LOCK:
         if key not in _KEPT:
