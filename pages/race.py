@@ -17,6 +17,7 @@ from ui.cached import chart, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.race_figures import slot_names
 from ui.race_link import RaceLink
+from ui.unseen import folded
 
 MAX_SLOTS = 6
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
@@ -70,7 +71,14 @@ sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
 methods, slider_boxes, noisy = [], [], []
 for slot in range(ss["n_opt"]):
     ss.setdefault(f"{slot}.opt", list(OPTIMIZERS)[slot])
-    box = sidebar.expander(f"{slot + 1} · {OPTIMIZERS[ss[f'{slot}.opt']].name}", expanded=slot == 0)
+    box = folded(
+        sidebar.expander(
+            f"{slot + 1} · {OPTIMIZERS[ss[f'{slot}.opt']].name}",
+            expanded=ss.get(f"{slot}.open", slot == 0),  # kept when the name changes
+            key=f"{slot}.open",
+            on_change="rerun",
+        )
+    )
     methods.append(controls.method_picker(box, f"{slot}."))
     slider_boxes.append(box.container())
     noisy.append(controls.noise_flag(box, f"{slot}."))

@@ -58,6 +58,25 @@ def test_a_learning_rate_slider_changes_the_race():
     assert race_spec(at) != before
 
 
+def test_a_closed_optimizer_draws_no_controls_and_keeps_its_settings():
+    """Slots 2-4 of the default race are closed: none of their widgets is drawn, yet their
+    settings stay in the race through a full rerun, a slider move and opening the slot."""
+    at = open_page()
+    drawn = {w.key for w in [*at.slider, *at.select_slider, *at.selectbox, *at.checkbox]}
+    assert "0.hp.sgd.learning_rate" in drawn
+    assert not [key for key in drawn if key[:2] in ("1.", "2.", "3.")]
+    zigzag = PRESETS["zigzag"].config.optimizers
+    at.run()
+    next(s for s in at.select_slider if s.key == "0.hp.sgd.learning_rate").set_value(0.5).run()
+    assert shown_config(at).optimizers[1:] == zigzag[1:]
+    at.session_state["1.open"] = True
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="1.hp.momentum.learning_rate").value == 0.4
+    assert at.slider(key="1.hp.momentum.momentum").value == 0.5
+    assert shown_config(at).optimizers[1:] == zigzag[1:]
+
+
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_each_preset_runs_and_shows_its_config(key):
     at = open_page()
