@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
-from ui.export import chart_config, file_stem
+from ui.export import EXPORT_OPEN, chart_config, file_stem
 from ui.race_figures import landscape_grid, legend_names, line_styles, race_view
 from viz.animation import HOLD_MS, even_size, frame_rate, frame_steps, race_animation
 from viz.export import CSV_HEADER, race_html, runs_csv
@@ -255,9 +255,17 @@ def export_page():
     export_section(config, trajectory, grid, legend_names(config))
 
 
+def test_the_export_section_is_empty_until_opened():
+    at = AppTest.from_function(export_page, default_timeout=60).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Download the race"]
+    assert not at.get("download_button") and not at.button
+
+
 def test_the_export_section_renders_a_video_on_demand_and_keeps_it():
     at = AppTest.from_function(export_page, default_timeout=60)
     at.query_params["seed"] = "7"
+    at.session_state[EXPORT_OPEN] = True
     at.run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]

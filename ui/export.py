@@ -145,11 +145,23 @@ def _size(n_bytes: int) -> str:
     return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 1e5 else f"{n_bytes / 1e3:.0f} kB"
 
 
-def export_section(config: RunConfig, trajectory: Trajectory, grid: Grid, names: list[str]) -> None:
-    """Download buttons for the race: CSV and HTML at once, GIF and MP4 after "Render"."""
+EXPORT_OPEN = "export.open"
+
+
+def export_section(
+    config: RunConfig | None, trajectory: Trajectory | None, grid: Grid | None, names: list[str]
+) -> None:
+    """Download buttons for the race, in an expander: CSV and HTML at once, GIF and MP4 after
+    "Render". Closed, it holds nothing and depends on no run (config None): opening it reruns
+    the script, which then draws the buttons for the current race."""
     st.subheader("Download the race")
+    box = st.expander(
+        "Runs (CSV), the race as a page (HTML), GIF, MP4", key=EXPORT_OPEN, on_change="rerun"
+    )
+    if config is None or not box.open:
+        return
     stem = file_stem(config)
-    csv_column, html_column, *video_columns = st.columns(4)
+    csv_column, html_column, *video_columns = box.columns(4)
     csv_column.download_button(
         "Runs (CSV)",
         data=lambda: runs_csv_bytes(config, trajectory, names),

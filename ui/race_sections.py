@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.cached import background, basins, inspector
 from ui.charts import plotly_chart
-from ui.export import export_section
+from ui.export import EXPORT_OPEN, export_section
 from viz import basins_figure, colour
 from viz.palette import optimizer_styles
 from viz.race import drawing
@@ -109,8 +109,8 @@ def basins_section(config, names: list[str], land) -> None:
 LOWER_ON = "race.lower_on"
 
 
-def _lower_on() -> tuple[bool, bool]:
-    return bool(ss.get("inspector")), bool(ss.get("basins"))
+def _lower_on() -> tuple[bool, bool, bool]:
+    return bool(ss.get("inspector")), bool(ss.get("basins")), bool(ss.get(EXPORT_OPEN))
 
 
 def lower_sections(names: list[str], land) -> tuple:
@@ -124,6 +124,9 @@ def lower_sections(names: list[str], land) -> tuple:
     if not ss.get("basins"):
         with boxes[1]:
             basins_section(None, names, land)
+    if not ss.get(EXPORT_OPEN):
+        with boxes[2]:
+            export_section(None, None, None, names)
     return boxes
 
 
@@ -138,5 +141,6 @@ def draw_lower_sections(boxes: tuple, config, trajectory, names: list[str], land
     if ss.get("basins"):
         with boxes[1]:
             basins_section(config, names, land)
-    with boxes[2]:
-        export_section(config, trajectory, background(config.landscape), names)
+    if ss.get(EXPORT_OPEN):
+        with boxes[2]:
+            export_section(config, trajectory, background(config.landscape), names)
