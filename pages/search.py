@@ -17,6 +17,8 @@ from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
+from ui.search_charts import prepare
+from ui.search_runs import next_start, rounded_start
 from ui.search_sections import page_layout, searched_sections, start_over
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
@@ -85,7 +87,7 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
     """The budget and the start, and everything they change (the charts, the rounds, the link):
     moving them reruns this part of the page only."""
     budget_box.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
-    (start,) = controls.starts_control(start_box, "hs.", land)
+    start = rounded_start(*controls.starts_control(start_box, "hs.", land))
     with boxes.surface:
         search = binder.checked(
             lambda: SearchConfig(
@@ -96,6 +98,9 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
         )  # fmt: skip
         binder.show_lesson(binder.publish(search))
     searched_sections(search, land, spec, KINDS, boxes)
+    if ahead := next_start(search, land.domain, ss.get("hs.x_shown")):
+        prepare(ahead)  # the start one step on, while the class looks at this one
+    ss["hs.x_shown"] = start[0]
 
 
 searched(land, spec, budget_box, start_box, boxes)

@@ -178,3 +178,45 @@ def test_add_this_picture_takes_the_link_after_the_budget_moved():
     at.button(key="lecture_add").click().run()
     (slide,) = at.session_state[MINE_KEY]
     assert slide.link.startswith("search?") and "n=16" in slide.link
+
+
+def test_the_next_start_is_one_slider_step_on_in_the_direction_it_moved():
+    from lessons.search import CATALOG
+    from optimizers.search_config import SearchConfig
+    from ui.search_runs import next_start, rounded_start
+
+    preset = CATALOG["one_matters"]
+    search = SearchConfig(preset.config, preset.x, preset.y, preset.budget)
+    (x0, x1), _ = domain = ((-3.0, 3.0), (-2.0, 2.0))
+    x, y = search.run.starts[0]
+    step = (x1 - x0) / 400
+    assert next_start(search, domain, None).run.starts == (rounded_start((x + step, y)),)
+    assert next_start(search, domain, x - step).run.starts == (rounded_start((x + step, y)),)
+    assert next_start(search, domain, x + step).run.starts == (rounded_start((x - step, y)),)
+    assert next_start(search, ((x0, x + 1e-6), (-2.0, 2.0)), None) is None  # past the edge
+    # The slider's own float for the same step and the step worked out ahead name one run.
+    assert rounded_start((-2.9699999999999998, 1.0)) == rounded_start((-2.97, 1.0))
+
+
+def test_the_page_prepares_the_next_start_on_the_worker():
+    """After a run, the charts of the start one step to the right are built in the background:
+    once ready, the page's press there is served from the caches."""
+    import time
+
+    from ui import search_charts
+    from ui.search_runs import next_start
+
+    at = open_page()
+    assert not at.exception
+    step = float(at.slider(key="hs.sx").step)
+    at.slider(key="hs.sx").set_value(at.slider(key="hs.sx").value + step).run()
+    assert not at.exception
+    shown = link(at)
+    from optimizers.search_config import SearchConfig
+
+    search = SearchConfig.from_query(shown)
+    ahead = next_start(search, __import__("landscapes").lookup(search.run.landscape).domain, None)
+    deadline = time.monotonic() + 60
+    while not search_charts._AHEAD.ready(repr(ahead)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert search_charts._AHEAD.ready(repr(ahead))

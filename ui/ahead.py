@@ -10,8 +10,8 @@ results shared by every session (least recently used out first), each a `Future`
 - `prepare(key, work)`: `work()` on the worker, unless stored or the worker is busy: one
   background job at a time in the whole server, so a class of sessions cannot pile them up.
 
-`work` must be pure (no Streamlit calls: the worker has no script-run context) and its result
-read-only.
+`work` must be pure (no Streamlit calls: the worker has no script-run context, unless `work`
+attaches one itself, as the search page's does to fill its caches) and its result read-only.
 """
 
 import threading

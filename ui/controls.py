@@ -203,6 +203,11 @@ def reset_start(prefix: str, land) -> None:
         ss[f"{prefix}smode"] = "one"
 
 
+def start_step(lo: float, hi: float) -> float:
+    """One step of a start slider over [lo, hi]."""
+    return (hi - lo) / 400
+
+
 def starts_control(container, prefix: str, land, patterns: bool = False):
     """Sliders for the start (kept inside the domain) and, with `patterns`, a ring or a grid of
     starts around it; returns the starts."""
@@ -224,7 +229,7 @@ def starts_control(container, prefix: str, land, patterns: bool = False):
             float(lo),
             float(hi),
             key=f"{prefix}{name}",
-            step=(hi - lo) / 400,
+            step=start_step(lo, hi),
             format="%.3f",
         )
     if ss[f"{prefix}smode"] == "ring":

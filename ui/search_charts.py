@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
+from ui.ahead import Ahead
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
 from viz.search import (
     best_after_n_figure,
@@ -28,6 +29,9 @@ from viz.search import (
 )
 
 SAMPLING_DRAWS = 2000
+AHEAD_KEPT = 16
+
+_AHEAD = Ahead(AHEAD_KEPT, "search-ahead")
 
 
 def revised(spec: dict, revision: str) -> dict:
@@ -84,6 +88,21 @@ def charts_as_ready(search: SearchConfig) -> Iterator[tuple[str, dict]]:
     futures = {pool.submit(built, surface_chart): "surface", pool.submit(built, race_chart): "race"}
     pool.shutdown(wait=False)  # both run to the end; the pool takes nothing more
     return ((futures[future], future.result()) for future in as_completed(futures))
+
+
+def prepare(search: SearchConfig) -> None:
+    """The charts of `search` built on the server's one search worker, into the caches above,
+    unless the worker is busy or did them already: a new start costs ≈ 0.1 s of sweeps, done
+    while the class looks at the current picture. The job carries this run's script context
+    (the caches ask for one)."""
+    ctx = get_script_run_ctx()
+
+    def build() -> None:
+        add_script_run_ctx(threading.current_thread(), ctx)
+        for chart in (surface_chart, race_chart, rounds_chart):
+            chart(search)
+
+    _AHEAD.prepare(repr(search), build)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
