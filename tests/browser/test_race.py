@@ -174,3 +174,28 @@ def test_the_map_loads_the_cartesian_plotly_and_the_3d_view_the_full_one(page: P
     assert "surface" in types
     assert page.locator('[data-testid="stException"]').count() == 0
     assert frame.locator(".failed").count() == 0
+
+
+def test_a_chart_out_of_sight_is_redrawn_when_it_comes_into_view(page: Page, app_url: str):
+    """At 1280 × 720 the curves are below the screen: a slider move redraws the map at once and
+    the curves only once they are scrolled into view, then with the new run."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_race(page, app_url)
+    thumb = page.locator('[data-testid="stSlider"]', has_text="steps").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowRight")  # away from the lesson: its note goes, the charts move up
+    wait_for_redraw(page)
+    page.wait_for_timeout(500)
+    curves = live_charts(page).nth(1)
+    steps = "gd => gd.data[0].y.length ?? gd.data[0].y.bdata.length"
+    before = curves.evaluate(steps)
+    frame = live_frame(page)
+    assert frame.evaluate("() => shown[1].inSight") is False
+    tag_race(page)
+    thumb.press("ArrowRight")
+    wait_for_redraw(page)
+    assert frame.evaluate("() => shown[1].waiting !== null")
+    assert curves.evaluate(steps) == before
+    curves.scroll_into_view_if_needed()
+    frame.wait_for_function("() => shown[1].waiting === null", timeout=30_000)
+    assert curves.evaluate(steps) != before
