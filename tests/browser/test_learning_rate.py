@@ -228,3 +228,29 @@ def test_the_charts_further_down_draw_in_their_own_frames(page: Page, app_url: s
         box = frames.nth(i).bounding_box()
         assert box["height"] >= 200, "the frame holds its figure"
     assert titles[0] is None and "Run 1 (SGD" in titles[1]["text"]
+
+
+RANGE_LOSSES = """() => JSON.stringify(
+    document.getElementById('chart').calcdata.map(trace => trace.slice(0, 5).map(p => p.y)))"""
+
+
+def test_the_range_test_below_the_screen_is_redrawn_once_in_view(page: Page, app_url: str):
+    """A slider move redraws the views at once; the range test (at the foot of the page, out of
+    sight) keeps its picture until it is scrolled into view, then shows the new runs."""
+    frame = open_lab(page, app_url)
+    page.evaluate(SCROLL_TO_CHART, 100_000)
+    ranges = page.locator("iframe").nth(2).element_handle().content_frame()
+    ranges.wait_for_function(
+        "() => document.getElementById('chart')._fullLayout !== undefined", timeout=30_000
+    )
+    page.evaluate("() => { document.querySelector('[data-testid=\"stMain\"]').scrollTop = 0; }")
+    before, losses = frame.evaluate(RUN_1_PATH), ranges.evaluate(RANGE_LOSSES)
+    thumb = page.locator('.st-key-lab-sx input[type="range"]')
+    thumb.focus()
+    thumb.press("ArrowRight")
+    frame.wait_for_function(f"() => ({RUN_1_PATH})() + '' !== {before!r} + ''", timeout=60_000)
+    wait_for_app_idle(page)
+    page.wait_for_timeout(500)
+    assert ranges.evaluate(RANGE_LOSSES) == losses
+    page.evaluate(SCROLL_TO_CHART, 100_000)
+    ranges.wait_for_function(f"() => ({RANGE_LOSSES})() !== {losses!r}", timeout=30_000)
