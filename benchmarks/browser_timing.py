@@ -57,12 +57,16 @@ def launch(playwright):
     )
 
 
+def css_key(key: str) -> str:
+    """A widget key as Streamlit writes it in its container's class st-key-<key>."""
+    return "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
+
+
 def slider(page, key: str):
     """A slider's thumb. Streamlit 1.67 gives a keyed widget's container the class st-key-<key>
     (characters other than letters, digits, _ and - become -); st.slider and st.select_slider
     both render `[data-testid="stSlider"] input[type="range"]`."""
-    css_key = "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
-    thumb = page.locator(f'.st-key-{css_key} [data-testid="stSlider"] input[type="range"]')
+    thumb = page.locator(f'.st-key-{css_key(key)} [data-testid="stSlider"] input[type="range"]')
     if thumb.count() != 1:
         raise RuntimeError(f"Found {thumb.count()} slider thumbs for key {key!r}, expected 1.")
     return thumb
@@ -220,10 +224,13 @@ class Slider:
     """A slider moved by one arrow key per sample: first towards its farther end (so most
     samples are new values), turning back at either end. `key`: the widget's key, or a regular
     expression for the CSS class `st-key-…` of its container (when the key holds, say, the
-    optimizer of a slot)."""
+    optimizer of a slot). `scrolled_to`: a slider in the page itself, above the charts it
+    drives, is first scrolled to the top of the screen, as a user looking at them would (charts
+    out of sight wait to be redrawn until they come into view)."""
 
     label: str
     key: str
+    scrolled_to: bool = False
 
 
 @dataclass
@@ -258,6 +265,13 @@ def press_and_settle(page, ws: WsBytes, key: str, arrow: str) -> dict:
     return sample
 
 
+# The main area scrolled so that the widget with key class `st-key-<key>` is near its top.
+SCROLL_TO_JS = """key => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    main.scrollTop += document.querySelector('.st-key-' + key).getBoundingClientRect().top - 80;
+}"""
+
+
 KEYS_JS = """pattern => [...document.querySelectorAll('[class*="st-key-"]')]
     .flatMap(el => [...el.classList]).filter(c => c.startsWith('st-key-'))
     .map(c => c.slice(7)).filter(k => new RegExp('^(' + pattern + ')$').test(k))"""
@@ -266,8 +280,7 @@ KEYS_JS = """pattern => [...document.querySelectorAll('[class*="st-key-"]')]
 def widget_key(page, key: str) -> str:
     """`key` itself if its widget is on the page, else the one `st-key-` class that matches the
     regular expression `key` (class names have `.` as `-`)."""
-    css_key = "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
-    if page.locator(f".st-key-{css_key}").count():
+    if page.locator(f".st-key-{css_key(key)}").count():
         return key
     found = sorted(set(page.evaluate(KEYS_JS, key)))
     if len(found) != 1:
@@ -280,6 +293,9 @@ def measure(page, ws: WsBytes, control: Slider, warm_up: int, timed: int, deadli
     time.monotonic(), passes): towards the farther end first, turning back at the ends."""
     result = Samples(control.label)
     key = widget_key(page, control.key)
+    if control.scrolled_to:
+        page.evaluate(SCROLL_TO_JS, css_key(key))
+        page.wait_for_timeout(QUIET_MS)
     arrow = None
     for i in range(warm_up + timed):
         if i >= warm_up and time.monotonic() > deadline:

@@ -77,7 +77,10 @@ PAGES = {
         ),
     ),
     "Adam's weaknesses": ("/adam_pitfalls", (Slider("β₂ (Reddi's counterexample)", "ap.b2"),)),
-    "train a network": ("/network", (Slider("replay: the step shown", "net.replay"),)),
+    "train a network": (
+        "/network",
+        (Slider("replay: the step shown", "net.replay", scrolled_to=True),),
+    ),
     "loss landscape": ("/loss_landscape", (Slider("span of the slices", "land.span"),)),
     "initialization and normalization": ("/init_norm", (Slider("init scale σ", "in.sigma"),)),
 }

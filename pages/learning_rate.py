@@ -22,7 +22,7 @@ from ui.lab_figures import linked
 from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
-from ui.unseen import folded
+from ui.unseen import lazy_expander
 
 ss = st.session_state
 
@@ -102,14 +102,7 @@ sidebar.subheader("Runs")
 sidebar.number_input("How many", 1, MAX_RUNS, key="lab.n_runs")
 methods, slider_boxes, gradients = [], [], []
 for i in range(ss["lab.n_runs"]):
-    box = folded(
-        sidebar.expander(
-            f"Run {i + 1}",
-            expanded=i == 0,
-            key=f"lab.{i}.open",
-            on_change="rerun",
-        )
-    )
+    box = lazy_expander(sidebar, f"Run {i + 1}", f"lab.{i}.open", expanded=i == 0)
     methods.append(controls.method_picker(box, f"lab.{i}."))
     slider_boxes.append(box.container())
     schedule = controls.schedule_control(box, f"lab.{i}.")

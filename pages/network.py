@@ -15,6 +15,7 @@ from ui.binder import Binder
 from ui.charts import plotly_chart
 from ui.network_controls import data_controls, load, net_controls, run_slot
 from ui.network_replay import curves_and_numbers
+from ui.unseen import lazy_expander
 from viz import optimizer_styles
 from viz.network import prediction_figure
 
@@ -61,7 +62,8 @@ sidebar.number_input("How many", 1, MAX_RUNS, key="net.runs")
 n_train, _ = datasets.split_sizes(data["n"], datasets.CATALOG[data["dataset"]].classes)
 runs = []
 for i in range(ss["net.runs"]):
-    runs.append(run_slot(sidebar.expander(f"Run {i + 1}", expanded=i == 0), i, n_train))
+    box = lazy_expander(sidebar, f"Run {i + 1}", f"net.{i}.open", expanded=i == 0)
+    runs.append(run_slot(box, i, n_train))
 sidebar.slider("steps", 10, 2000, key="net.steps")
 sidebar.number_input("initialization seed", 0, 2**31 - 1, key="net.seed")
 

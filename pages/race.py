@@ -17,7 +17,7 @@ from ui.cached import chart, run
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.race_figures import slot_names
 from ui.race_link import RaceLink
-from ui.unseen import folded
+from ui.unseen import lazy_expander
 
 MAX_SLOTS = 6
 VIEWS = {"race": "Race on the map (2-D)", "surface": "Surface (3-D)"}
@@ -71,14 +71,8 @@ sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
 methods, slider_boxes, noisy = [], [], []
 for slot in range(ss["n_opt"]):
     ss.setdefault(f"{slot}.opt", list(OPTIMIZERS)[slot])
-    box = folded(
-        sidebar.expander(
-            f"{slot + 1} · {OPTIMIZERS[ss[f'{slot}.opt']].name}",
-            expanded=ss.get(f"{slot}.open", slot == 0),  # kept when the name changes
-            key=f"{slot}.open",
-            on_change="rerun",
-        )
-    )
+    name = OPTIMIZERS[ss[f"{slot}.opt"]].name
+    box = lazy_expander(sidebar, f"{slot + 1} · {name}", f"{slot}.open", expanded=slot == 0)
     methods.append(controls.method_picker(box, f"{slot}."))
     slider_boxes.append(box.container())
     noisy.append(controls.noise_flag(box, f"{slot}."))

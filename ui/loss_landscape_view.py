@@ -50,6 +50,7 @@ from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import finite_float, last_value, reject_unknown, whole_number
 from ui import controls, network_controls
 from ui.network_controls import batch_options, growth_control
+from ui.unseen import lazy_expander
 
 VIEWS = {
     "random": "random directions (filter-normalized)",
@@ -444,7 +445,7 @@ def read_controls(sidebar):
     classes = datasets.CATALOG[ss["land.data"]].classes
     n_train, _ = datasets.split_sizes(ss["land.n"], classes)
     runs = tuple(
-        _run_slot(sidebar.expander(f"Run {i + 1}", expanded=i == 0), i, n_train)
+        _run_slot(lazy_expander(sidebar, f"Run {i + 1}", f"land.{i}.open", i == 0), i, n_train)
         for i in range(ss["land.runs"])
     )
     sidebar.slider("steps", 10, 2000, key="land.steps")
