@@ -321,3 +321,33 @@ def test_the_probe_follows_the_grid_even_when_its_values_repeat():
     near = probe_grid(Grid(xs, ys, values, False, 0.0))
     far = probe_grid(Grid(xs + 10, ys + 10, values, False, 0.0))
     assert near["x"][0] == 0.0 and far["x"][0] == 10.0
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_a_prediction_map_draws_each_cell_in_its_class_band_at_its_confidence(classes):
+    """One byte per cell (viz.network.shades): the colour-scale band of every cell is the class
+    with the largest probability, and its place in the band is the confidence within 1/256."""
+    from viz.network import SHADES, class_colorscale, prediction_figure
+
+    rng = np.random.default_rng(classes)
+    logits = rng.normal(size=(2, 3, 9, 8, classes)) * 3
+    logits[0, 0, 0, 0] = [50.0] + [0.0] * (classes - 1)  # sure of class 1
+    probabilities = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    points, labels = rng.normal(size=(6, 2)), np.arange(6) % classes
+    figure = prediction_figure(
+        np.arange(8.0), np.arange(9.0), probabilities, np.array([0, 5, 9]), points, labels,
+        ["a", "b"],
+    )  # fmt: skip
+    heatmap = figure.data[0]
+    assert heatmap.zmax == SHADES and heatmap.colorscale == tuple(
+        tuple(stop) for stop in class_colorscale(classes)
+    )
+    z = np.asarray(figure.frames[0].data[0].z)
+    assert z.dtype == np.uint8
+    position = z / SHADES  # where the colour scale is read
+    chosen = probabilities[0, 0].argmax(-1)
+    np.testing.assert_array_equal(np.floor(position * classes), chosen)
+    sure = (probabilities[0, 0].max(-1) - 1 / classes) / (1 - 1 / classes)
+    within = position * classes - chosen
+    np.testing.assert_allclose(within, 0.999 * sure, atol=classes / SHADES)
+    assert within[0, 0] > 0.99 - classes / SHADES

@@ -20,6 +20,7 @@ MAP_HEIGHT = 520
 CURVE_HEIGHT = 560
 FRAME_MS = 120
 TINT = 45  # of 99 steps from white to the class colour
+SHADES = 256  # levels of a prediction map, one byte per cell
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -45,6 +46,13 @@ def confidence_map(probabilities: np.ndarray) -> np.ndarray:
     return (chosen + 0.999 * np.clip(sure, 0, 1)).astype(np.float32)
 
 
+def shades(z: np.ndarray, classes: int) -> np.ndarray:
+    """A confidence map z ∈ [0, K) as one byte per cell, 0…255 on a scale of SHADES levels
+    (zmax = SHADES): rounded down, a cell stays in its class's band, and a map sends a quarter
+    of float32's bytes (the figure holds one per run and checkpoint)."""
+    return np.floor(np.asarray(z) * (SHADES / classes)).astype(np.uint8)
+
+
 def prediction_figure(
     xs: np.ndarray,
     ys: np.ndarray,
@@ -57,7 +65,7 @@ def prediction_figure(
     """Each run's prediction map (probabilities [run, checkpoint, iy, ix, class]) with the
     training points on top, at the last checkpoint; frames step through `steps`."""
     runs, checkpoints, *_, classes = probabilities.shape
-    z = confidence_map(probabilities)
+    z = shades(confidence_map(probabilities), classes)
     fig = make_subplots(rows=1, cols=runs, subplot_titles=names, horizontal_spacing=0.03)
     scale = class_colorscale(classes)
     for r in range(runs):
@@ -67,7 +75,7 @@ def prediction_figure(
                 y=ys,
                 z=z[r, -1],
                 zmin=0,
-                zmax=classes,
+                zmax=SHADES,
                 colorscale=scale,
                 showscale=False,
                 hovertemplate="x=%{x:.2f} y=%{y:.2f}<extra></extra>",
