@@ -12,7 +12,7 @@ from networks import datasets
 from networks.train import MAX_RUNS, TrainConfig, decision_field, train
 from optimizers import CATALOG as OPTIMIZERS
 from ui.binder import Binder
-from ui.charts import plotly_chart
+from ui.charts import live_chart
 from ui.network_controls import data_controls, load, net_controls, run_slot
 from ui.network_replay import curves_and_numbers
 from ui.unseen import lazy_expander
@@ -89,7 +89,7 @@ for name, k in zip(names, history.diverged_at, strict=True):
 
 data_set = config.data()
 st.subheader("What each run predicts, over training")
-plotly_chart(
+live_chart(
     prediction_figure(
         field.xs,
         field.ys,
@@ -98,7 +98,9 @@ plotly_chart(
         data_set.x_train,
         data_set.y_train,
         names,
-    )
+    ),
+    "net.maps",
+    name="predictions",
 )
 st.caption(
     "Colour: the class the network picks there, pale where it is unsure. ▶ replays training."

@@ -21,7 +21,6 @@ MAP_ROW_HEIGHT = 330
 PANELS_PER_ROW = 4
 SURFACE_HEIGHT = 520
 CURVE_HEIGHT = 400
-TITLE_LIFT = 5  # px: a panel's title clear of its frame's top line
 LOG_FLOOR = 1e-8
 MAP_COLOURS = palette.LANDSCAPE_COLOURS
 CONTOUR_LINE = "#666666"
@@ -143,7 +142,7 @@ def slice_figure(pictures, styles: dict[str, dict]) -> dict:
     cells = grid_layout(rows, columns, titles, 0.025 if columns > 2 else 0.07, 0.12)
     small = palette.FONT_SIZE - (3 if columns > 2 else 0)
     for title in cells["annotations"]:
-        title.update(font=dict(size=small, color="#222222"), yshift=TITLE_LIFT)
+        title.update(font=dict(size=small, color="#222222"), yshift=palette.TITLE_LIFT)
     grids = [g for p in pictures for g in (p.grid.losses.train_loss, p.grid.losses.val_loss)]
     lo, hi = _range(grids)
     tickvals, ticktext = log_ticks(lo, hi)
@@ -338,7 +337,7 @@ def path_figure(paths, styles: dict[str, dict]) -> dict:
     for name in ("xaxis", "xaxis2"):
         cells[name] |= axis_style("step") | dict(showgrid=True)
     for title in cells["annotations"]:
-        title.update(font=dict(size=palette.FONT_SIZE), yshift=TITLE_LIFT)
+        title.update(font=dict(size=palette.FONT_SIZE), yshift=palette.TITLE_LIFT)
     margin = dict(l=70, r=20, t=90, b=60)
     return dict(data=data, layout=_layout(CURVE_HEIGHT, margin, cells))
 
@@ -350,7 +349,7 @@ def line_figure(lines, styles: dict[str, dict], span: float) -> dict:
     titles = ["through θ along d₁: L(θ + α d₁)", "from θ₀ to θ: L((1 − α) θ₀ + α θ)"]
     cells = grid_layout(1, 2, titles, 0.1)
     for title in cells["annotations"]:
-        title.update(font=dict(size=palette.FONT_SIZE), yshift=TITLE_LIFT)
+        title.update(font=dict(size=palette.FONT_SIZE), yshift=palette.TITLE_LIFT)
     data = []
     for line in lines:
         style = styles[line.name] | dict(width=palette.THIN_LINE_WIDTH)

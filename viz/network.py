@@ -147,7 +147,9 @@ def prediction_figure(
         ],
     )
     lecture_layout(fig, MAP_HEIGHT, dict(l=40, r=20, t=90, b=130))
-    fig.update_annotations(font=dict(size=palette.FONT_SIZE + 1, color="#222222"))
+    fig.update_annotations(
+        font=dict(size=palette.FONT_SIZE + 1, color="#222222"), yshift=palette.TITLE_LIFT
+    )
     for r in range(runs):
         fig.update_xaxes(
             axis_style("") | dict(range=[xs[0], xs[-1]], constrain="domain"), row=1, col=r + 1
@@ -224,7 +226,9 @@ def training_curves(
             axis_style(x_title if row == 2 else "") | dict(showgrid=True), row=row, col=col
         )
     lecture_layout(fig, CURVE_HEIGHT, dict(l=70, r=20, t=90, b=60))
-    fig.update_annotations(font=dict(size=palette.FONT_SIZE + 1, color="#222222"))
+    fig.update_annotations(
+        font=dict(size=palette.FONT_SIZE + 1, color="#222222"), yshift=palette.TITLE_LIFT
+    )
     return fig
 
 

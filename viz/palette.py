@@ -55,6 +55,7 @@ HEAD_SIZE = 15
 LANDMARK_SIZE = 18
 
 FONT_SIZE = 16
+TITLE_LIFT = 8  # px: a panel title clear of the top line of its frame
 TITLE_FONT_SIZE = 20
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
 TEMPLATE = "optiscape"

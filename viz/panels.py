@@ -192,7 +192,7 @@ def curves_figure(
                 yref="paper",
                 xanchor="center",
                 yanchor="bottom",
-                yshift=8,
+                yshift=palette.TITLE_LIFT,
                 showarrow=False,
                 font=dict(size=palette.FONT_SIZE + 1, color="#222222"),
             )

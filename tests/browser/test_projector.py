@@ -26,7 +26,7 @@ PICTURES = (
 MAIN_CHART = {  # the first chart: a live chart (redrawn in place) or st.plotly_chart's
     "race": LIVE_FIGURES,
     "pitfalls": f'[data-testid="stPlotlyChart"], {LIVE_FIGURES}',
-    "network": '[data-testid="stPlotlyChart"]',
+    "network": LIVE_FIGURES,
 }
 
 # Run in the page and in each frame: what a document shows that is too wide or out of order.
