@@ -4,14 +4,14 @@ the 2-D race, on real minibatches.
 controls → TrainConfig → train (one engine call) → prediction maps over training and curves.
 """
 
-import numpy as np
 import streamlit as st
 
 from lessons.network import CATALOG as LESSONS
 from networks import datasets
-from networks.train import MAX_RUNS, TrainConfig, decision_field, train
+from networks.train import MAX_RUNS, TrainConfig
 from optimizers import CATALOG as OPTIMIZERS
 from ui.binder import Binder
+from ui.cached import trained_network
 from ui.charts import live_chart
 from ui.network_controls import data_controls, load, net_controls, run_slot
 from ui.network_replay import curves_and_numbers
@@ -19,17 +19,7 @@ from ui.unseen import lazy_expander
 from viz import optimizer_styles
 from viz.network import prediction_figure
 
-MAP_CHECKPOINTS = 20
 ss = st.session_state
-
-
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={TrainConfig: repr})
-def trained(config: TrainConfig):
-    """The history and the prediction maps at MAP_CHECKPOINTS checkpoints, cached per config."""
-    history = train(config)
-    every = len(history.checkpoint_steps)
-    chosen = np.unique(np.linspace(0, every - 1, min(every, MAP_CHECKPOINTS)).round().astype(int))
-    return history, chosen, decision_field(config, history, chosen)
 
 
 def names_of(config: TrainConfig) -> list[str]:
@@ -80,7 +70,7 @@ notes.caption(f"{spec.name}: {spec.lesson} {n_train} training points, the rest h
 binder.show_lesson(lesson, notes)
 
 with st.spinner(f"Training {len(config.runs)} run(s) for {config.steps} steps…"):
-    history, chosen, field = trained(config)
+    history, chosen, field = trained_network(config)
 names = names_of(config)
 styles = optimizer_styles([run.optimizer for run in config.runs])
 for name, k in zip(names, history.diverged_at, strict=True):

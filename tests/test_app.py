@@ -26,13 +26,17 @@ def test_app_py_is_a_server_with_a_start_up_hook():
     assert app.app._user_lifespan is lifespan
 
 
-def test_after_the_start_up_hook_the_default_race_compiles_nothing_and_its_charts_are_cached(
+def test_after_the_start_up_hook_the_default_pictures_compile_nothing_and_are_cached(
     monkeypatch,
 ):
+    """The race's charts, the network's training and the loss landscape's slices of each page's
+    default lesson are ready for the first visitor."""
+    from lessons.loss_landscape import CATALOG as LANDSCAPE
+    from lessons.network import CATALOG as NETWORK
     from lessons.race import CATALOG as RACE
     from optimizers.compilations import count_compilations
     from optimizers.simulate import simulate
-    from ui import cached
+    from ui import cached, landscape_pictures
 
     with ThreadPoolExecutor(1) as thread:  # a loop of its own: browser tests may hold this one
         thread.submit(asyncio.run, _start_up()).result()
@@ -45,6 +49,10 @@ def test_after_the_start_up_hook_the_default_race_compiles_nothing_and_its_chart
     for view in ("race", "curves"):
         monkeypatch.setitem(cached.CHARTS, view, (never, {}))
         assert cached.chart_for(view, config, present=False)
+    monkeypatch.setattr(cached, "train", never)
+    assert cached.trained_network(NETWORK["optimizers_spirals"].config)
+    skips = landscape_pictures._normal(LANDSCAPE["skips"].config)
+    assert landscape_pictures._AHEAD.ready(repr(skips))
 
 
 async def _start_up() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 import landscapes
 from components.live_figures import figure_bytes
+from networks.train import TrainConfig, decision_field, train
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.analysis import basins_grid
 from optimizers.run_config import RunConfig
@@ -22,6 +23,7 @@ from viz.present import enlarge, to_dict
 
 BY_CONFIG = {RunConfig: repr}
 RANGE_RATES = 300
+MAP_CHECKPOINTS = 20
 
 # The live-figures charts: each view's builder and Plotly config, cached as the JSON bytes the
 # component receives, encoded once per run.
@@ -77,3 +79,13 @@ def range_test(config: RunConfig):
     rates = np.geomspace(rate.min, rate.max, RANGE_RATES)
     result = sweep(config, {"learning_rate": rates})
     return rates, result.final_loss, result.diverged_at >= 0
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={TrainConfig: repr})
+def trained_network(config: TrainConfig):
+    """The network page's training: its history, the checkpoints chosen for the prediction maps
+    (at most MAP_CHECKPOINTS, evenly spread) and the maps at them."""
+    history = train(config)
+    every = len(history.checkpoint_steps)
+    chosen = np.unique(np.linspace(0, every - 1, min(every, MAP_CHECKPOINTS)).round().astype(int))
+    return history, chosen, decision_field(config, history, chosen)

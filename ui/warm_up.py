@@ -29,21 +29,23 @@ def enable_compilation_cache() -> None:
 
 
 def default_pictures() -> None:
-    """The engine calls behind each page's default lesson, and the race's default charts in the
-    caches every session shares (the kernels compiled here are what costs seconds)."""
+    """The engine calls behind each page's default lesson, in the caches every session shares
+    (the race's and the search's charts, the network's and the loss landscape's trainings): the
+    kernels compiled here and the trainings are what cost seconds."""
     from streamlit.string_util import is_emoji
 
     from lessons.adam_pitfalls import CATALOG as PITFALLS
+    from lessons.init_norm import CATALOG as INIT_NORM
     from lessons.learning_rate import CATALOG as LAB
+    from lessons.loss_landscape import CATALOG as LANDSCAPE
     from lessons.network import CATALOG as NETWORK
     from lessons.race import CATALOG as RACE
     from lessons.search import CATALOG as SEARCH
-    from networks.train import train
     from optimizers.pitfalls import run_pitfall
-    from optimizers.search import surface
     from optimizers.search_config import SearchConfig
     from optimizers.simulate import simulate
-    from ui import cached
+    from ui import cached, init_norm_view, search_charts
+    from ui.landscape_pictures import landscape_pictures
 
     importlib.import_module("pandas")  # Streamlit's components import it on a first page
     is_emoji("⛰️")  # compiles Streamlit's emoji pattern (the page icon), 0.3 s
@@ -57,9 +59,15 @@ def default_pictures() -> None:
     cached.range_test(LAB["decay_under_noise"].runs[0].config)
     preset = SEARCH["one_matters"]
     search = SearchConfig(preset.config, preset.x, preset.y, preset.budget)
-    surface(search.run, *search.axes, 100)
+    charts = search_charts
+    for chart in (charts.surface_chart, charts.race_chart, charts.rounds_chart):
+        chart(search)
     run_pitfall(PITFALLS["reddi"].config)
-    train(NETWORK["optimizers_spirals"].config)
+    cached.trained_network(NETWORK["optimizers_spirals"].config)
+    landscape_pictures(LANDSCAPE["skips"].config)
+    init_norm = INIT_NORM["zeros"].config
+    init_norm_view.statistics_of(init_norm)
+    init_norm_view.compared(init_norm)
 
 
 def enable_once() -> None:
