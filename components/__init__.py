@@ -19,7 +19,9 @@ HERE = Path(__file__).parent
 PLOTLY_CARTESIAN_JS = HERE / "vendor" / "plotly-cartesian.min.js"
 SVG_BUTTON_JS = HERE / "svg_button.js"
 PLOTLY_LOADER_JS = HERE / "plotly_loader.js"
-SCRIPTS = (PLOTLY_JS, PLOTLY_CARTESIAN_JS, SVG_BUTTON_JS, PLOTLY_LOADER_JS)
+NEAR_SCREEN_JS = HERE / "near_screen.js"
+OWN_SCRIPTS = (PLOTLY_CARTESIAN_JS, SVG_BUTTON_JS, PLOTLY_LOADER_JS, NEAR_SCREEN_JS)
+SCRIPTS = (PLOTLY_JS, *OWN_SCRIPTS)
 
 
 def serving_folder(index_html: Path) -> Path:
@@ -27,7 +29,7 @@ def serving_folder(index_html: Path) -> Path:
     their contents: servers of two checkouts never serve each other's page."""
     name = index_html.parent.name.replace("_", "-")
     digest = hashlib.blake2b(digest_size=6)
-    for source in (index_html, PLOTLY_CARTESIAN_JS, SVG_BUTTON_JS, PLOTLY_LOADER_JS):
+    for source in (index_html, *OWN_SCRIPTS):
         digest.update(source.read_bytes())
     folder = Path(tempfile.gettempdir()) / (
         f"optiscape-{name}-{plotly.__version__}-{digest.hexdigest()}"
