@@ -14,18 +14,13 @@ ss = st.session_state
 
 
 class _Unseen:
-    """The container of a closed expander: widgets return their kept values, text is dropped."""
+    """The container of a closed expander: its widgets return their kept values."""
 
     def _kept(self, *_, key: str, **__):
         ss[key] = ss[key]
         return ss[key]
 
-    selectbox = slider = select_slider = toggle = checkbox = number_input = radio = _kept
-
-    def latex(self, *_, **__) -> None:
-        return None
-
-    caption = markdown = latex
+    selectbox = slider = select_slider = toggle = checkbox = number_input = _kept
 
     def container(self, *_, **__) -> "_Unseen":
         return self
