@@ -44,8 +44,9 @@ def default_pictures() -> None:
     from optimizers.pitfalls import run_pitfall
     from optimizers.search_config import SearchConfig
     from optimizers.simulate import simulate
-    from ui import cached, init_norm_view, search_charts
+    from ui import cached, init_norm_view
     from ui.landscape_pictures import landscape_pictures
+    from ui.search_charts import race_chart, rounds_chart, surface_chart
 
     importlib.import_module("pandas")  # Streamlit's components import it on a first page
     is_emoji("⛰️")  # compiles Streamlit's emoji pattern (the page icon), 0.3 s
@@ -59,8 +60,7 @@ def default_pictures() -> None:
     cached.range_test(LAB["decay_under_noise"].runs[0].config)
     preset = SEARCH["one_matters"]
     search = SearchConfig(preset.config, preset.x, preset.y, preset.budget)
-    charts = search_charts
-    for chart in (charts.surface_chart, charts.race_chart, charts.rounds_chart):
+    for chart in (surface_chart, race_chart, rounds_chart):
         chart(search)
     run_pitfall(PITFALLS["reddi"].config)
     cached.trained_network(NETWORK["optimizers_spirals"].config)
