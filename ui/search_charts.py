@@ -73,17 +73,24 @@ def race_chart(search: SearchConfig) -> dict:
     return _race_chart(unzoomed(search))
 
 
+def _in_this_run(work: Callable) -> Callable:
+    """`work` to be run on another thread with this script run's context (Streamlit's caches
+    ask for one)."""
+    ctx = get_script_run_ctx()
+
+    def run(*args):
+        add_script_run_ctx(threading.current_thread(), ctx)
+        return work(*args)
+
+    return run
+
+
 def charts_as_ready(search: SearchConfig) -> Iterator[tuple[str, dict]]:
     """("surface", chart) and ("race", chart) in the order they are ready, each built, from now
     on, on a thread of its own: XLA releases the GIL and the machine has a second core, so on a
     new start the race (a quarter of the surface's work) is drawn while the surface is still
     computed, and on a new budget the surface (cached, only the trials are new) comes first."""
-    ctx = get_script_run_ctx()
-
-    def built(chart: Callable[[SearchConfig], dict]) -> dict:
-        add_script_run_ctx(threading.current_thread(), ctx)  # for Streamlit's caches
-        return chart(search)
-
+    built = _in_this_run(lambda chart: chart(search))
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-chart")
     futures = {pool.submit(built, surface_chart): "surface", pool.submit(built, race_chart): "race"}
     pool.shutdown(wait=False)  # both run to the end; the pool takes nothing more
@@ -93,16 +100,13 @@ def charts_as_ready(search: SearchConfig) -> Iterator[tuple[str, dict]]:
 def prepare(search: SearchConfig) -> None:
     """The charts of `search` built on the server's one search worker, into the caches above,
     unless the worker is busy or did them already: a new start costs ≈ 0.1 s of sweeps, done
-    while the class looks at the current picture. The job carries this run's script context
-    (the caches ask for one)."""
-    ctx = get_script_run_ctx()
+    while the class looks at the current picture."""
 
     def build() -> None:
-        add_script_run_ctx(threading.current_thread(), ctx)
         for chart in (surface_chart, race_chart, rounds_chart):
             chart(search)
 
-    _AHEAD.prepare(repr(search), build)
+    _AHEAD.prepare(repr(search), _in_this_run(build))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
