@@ -1,7 +1,6 @@
 """The learning-rate lab's figures are plain dicts that Plotly accepts, built once per input, and
 a slider move (a run's rate, the start, inside the page's fragment) redraws what it changes."""
 
-import base64
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from components.linked_steps import FOLDER, figure_json
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.analysis import divergence_edge, regions
 from optimizers.params import Params
@@ -76,18 +74,6 @@ def test_the_range_test_is_one_figure_for_every_rate_of_run_1():
     assert range_title(config) == range_title(faster)
     moved = replace(config, starts=((1.0, 1.0),))
     assert range_config(moved) != range_config(config)
-
-
-def test_the_landscape_image_goes_by_address_and_is_served_from_the_component_folder():
-    spec = lesson_figures("warmup")["linked"]
-    source = spec["layout"]["images"][0]["source"]
-    assert source.startswith("data:image/png;base64,")
-    sent = json.loads(figure_json(spec))
-    address = sent["layout"]["images"][0]["source"]
-    assert address.endswith(".png") and "/" not in address
-    assert (FOLDER / address).read_bytes() == base64.b64decode(source.split(",", 1)[1])
-    assert spec["layout"]["images"][0]["source"] == source, "the figure itself is unchanged"
-    assert len(figure_json(spec)) < len(json.dumps(spec)) - len(source) + 200
 
 
 # --- the page: the fragment's sliders redraw what they change -------------------------------

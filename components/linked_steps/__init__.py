@@ -25,42 +25,23 @@ sent as its address, which the browser fetches once and keeps. One marker trace 
 every run's marker, so a change or a scrub has few traces to restyle.
 """
 
-import base64
-import hashlib
 import json
 from pathlib import Path
 
 import streamlit.components.v1 as components
 
 from components import serving_folder
+from components.figure_payload import payload
 
 FOLDER = serving_folder(Path(__file__).with_name("index.html"))
-IMAGES_KEPT = 256  # landscape images kept in the folder, the oldest dropped first
 _component = components.declare_component("linked_steps", path=str(FOLDER))
 
 
-def _stored(source: str) -> str:
-    """A data-URL image's address in the component's folder, written there once."""
-    if not source.startswith("data:image/png;base64,"):
-        return source
-    name = f"image-{hashlib.blake2b(source.encode(), digest_size=12).hexdigest()}.png"
-    target = FOLDER / name
-    if not target.exists():
-        kept = sorted(FOLDER.glob("image-*.png"), key=lambda p: p.stat().st_mtime)
-        for old in kept[: max(0, len(kept) - IMAGES_KEPT + 1)]:
-            old.unlink(missing_ok=True)
-        partial = FOLDER / f".{name}.{id(source)}.partial"
-        partial.write_bytes(base64.b64decode(source.split(",", 1)[1]))
-        partial.replace(target)
-    return name
-
-
 def figure_json(figure: dict) -> str:
-    """The figure dict as the component's JSON, its layout images sent by address."""
-    layout = figure["layout"]
-    images = [image | {"source": _stored(image["source"])} for image in layout.get("images", [])]
-    spec = figure | {"layout": layout | {"images": images}} if images else figure
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    """The figure dict as the component's JSON, without what the browser has already
+    (`components.figure_payload`: layout images by address, the template's unused trace types
+    left out)."""
+    return json.dumps(payload(figure, FOLDER), ensure_ascii=False, separators=(",", ":"))
 
 
 def linked_steps(

@@ -5,7 +5,8 @@ full `Plotly.newPlot` inside Streamlit's page, plus an invisible grid of points 
 the map are to reach Python. This component keeps one frame with one chart per figure and hands
 each changed figure to `Plotly.react`, which redraws only what changed; an unchanged figure is
 not touched at all. Figures travel as JSON bytes (`figure_bytes`), encoded once and cached by
-the page.
+the page, without what the browser has already (`components.figure_payload`: the landscape image
+by address, the template's unused trace types left out).
 
 A figure whose `layout.meta.probe` is a coarse grid of the landscape ({"x": [...], "y": [...],
 "f": rows}) gets a line under it that reads x, y and f (bilinear) under the mouse, and a click
@@ -23,20 +24,22 @@ import plotly.io as pio
 import streamlit.components.v1 as components
 
 from components import serving_folder
+from components.figure_payload import payload
+
+FOLDER = serving_folder(Path(__file__).with_name("index.html"))
 
 
 @functools.cache
 def _component():
     """Declared on first use, so that importing `figure_bytes` outside Streamlit stays quiet."""
-    path = serving_folder(Path(__file__).with_name("index.html"))
-    return components.declare_component("live_figures", path=str(path))
+    return components.declare_component("live_figures", path=str(FOLDER))
 
 
 def figure_bytes(figure: go.Figure | dict, **config) -> bytes:
     """A figure (a go.Figure or a figure dict: data, layout, frames) and its Plotly `config` as
     JSON bytes."""
-    spec = figure.to_dict() if isinstance(figure, go.Figure) else dict(figure)
-    return pio.to_json(spec | {"config": config}, validate=False).encode()
+    spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
+    return pio.to_json(payload(spec, FOLDER) | {"config": config}, validate=False).encode()
 
 
 def live_figures(

@@ -1,22 +1,23 @@
 """Exports in a real Chromium: the race's HTML file plays with the network off, and the mode
 bar downloads PNG and SVG (in that file and in the live-figures component)."""
 
+import functools
 import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
 from playwright.sync_api import Page
 
-from components import serving_folder
-from components.live_figures import figure_bytes
+from components.live_figures import FOLDER, figure_bytes
 from ui.export import chart_config
 from viz import Grid, race_figure
 from viz.export import race_html
 
 STEPS = 60
 DOMAIN = ((-3.0, 3.0), (-2.0, 2.0))
-COMPONENT = Path(__file__).resolve().parents[2] / "components" / "live_figures" / "index.html"
 
 
 def spiral_race() -> dict:
@@ -112,11 +113,23 @@ def test_the_exported_race_downloads_png_and_svg_offline(page: Page, race_file: 
     assert b"data:image/png;base64," in svg  # the landscape comes along
 
 
-def live_figures_page(page: Page, figure: bytes):
-    """The live-figures component's own index.html from file://, handed one figure the way
-    Streamlit hands it (a render message with the JSON bytes)."""
-    folder = serving_folder(COMPONENT)
-    page.goto((folder / "index.html").as_uri())
+@pytest.fixture(scope="module")
+def component_url():
+    """The live-figures component's folder served over http on 127.0.0.1, as Streamlit serves
+    it (the landscape image goes by address, and a page from file:// may not read it back)."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(FOLDER))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def live_figures_page(page: Page, url: str, figure: bytes):
+    """The live-figures component's own index.html, handed one figure the way Streamlit hands
+    it (a render message with the JSON bytes)."""
+    page.goto(f"{url}/index.html")
     page.evaluate(
         """json => window.postMessage({type: "streamlit:render", args: {
             count: 1, checksums: [1], figure0: new TextEncoder().encode(json)}}, "*")""",
@@ -126,15 +139,17 @@ def live_figures_page(page: Page, figure: bytes):
     return page.locator(".js-plotly-plot").first
 
 
-def test_a_live_figures_chart_downloads_a_png(page: Page):
+def test_a_live_figures_chart_downloads_a_png(page: Page, component_url: str):
     figure = figure_bytes(spiral_race(), **chart_config("race"))
     assert json.loads(figure)["config"]["toImageButtonOptions"]["format"] == "png"
-    chart = live_figures_page(page, figure)
+    chart = live_figures_page(page, component_url, figure)
     name, png = click_download(page, chart, "Download plot as a PNG")
     assert name == "race.png" and png.startswith(b"\x89PNG")
 
 
-def test_a_live_figures_chart_downloads_an_svg(page: Page):
-    chart = live_figures_page(page, figure_bytes(spiral_race(), **chart_config("race")))
+def test_a_live_figures_chart_downloads_an_svg(page: Page, component_url: str):
+    figure = figure_bytes(spiral_race(), **chart_config("race"))
+    chart = live_figures_page(page, component_url, figure)
     name, svg = click_download(page, chart, "Download plot as an SVG")
     assert name == "race.svg" and svg.startswith(b"<svg")
+    assert b"data:image/png;base64," in svg  # the landscape, sent by address, comes along
