@@ -68,9 +68,6 @@ def pictures(drawn: LandscapeConfig) -> None:
         "its depth in log units; every extra bump adds to it)."
     )
 
-    st.subheader("The training loss in 3-D")
-    live_chart(shown.figures["land.surfaces"], "land.surfaces")
-
     if plane:
         paths = [path for picture in result.pictures for path in picture.paths]
         st.subheader("The path on its plane, and what the plane hides")
@@ -97,6 +94,9 @@ def pictures(drawn: LandscapeConfig) -> None:
         "al. 2017: large batches find sharper minima). Right: the straight segment from the "
         "initialization (α = 0) to the trained network (α = 1) and beyond (Goodfellow et al. 2015)."
     )
+
+    st.subheader("The training loss in 3-D")
+    live_chart(shown.figures["land.surfaces"], "land.surfaces")
 
     st.subheader("In numbers")
     left, right = st.columns(2)
