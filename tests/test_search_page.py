@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.search import CATALOG as PRESETS
 from optimizers import CATALOG as OPTIMIZERS
+from tests.live import charts
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "search.py")
 
@@ -30,7 +31,7 @@ def test_page_runs_with_the_first_preset():
     at = open_page()
     assert not at.exception
     assert PRESETS["one_matters"].title in at.info[0].value
-    assert len(at.get("plotly_chart")) == 4
+    assert len(charts(at)) == 4
     assert link(at)["hx"] == "learning_rate"
     assert link(at)["hy"] == "eps"
 
@@ -113,8 +114,7 @@ def test_each_preset_shows_symbols_never_keys_and_one_label_per_decade(key):
     assert PRESETS[key].title in at.info[0].value
     words = [m.value for m in at.markdown] + [c.value for c in at.caption]
     words += [str(o) for box in at.selectbox for o in box.options]
-    for chart in at.get("plotly_chart"):
-        figure = json.loads(chart.proto.spec)
+    for figure in charts(at):
         words += shown_texts(figure)
         for axis in log_axes(figure):
             assert axis.get("tickmode") == "array", axis  # no automatic 2, 5 labels in a decade
@@ -126,10 +126,10 @@ def test_each_preset_shows_symbols_never_keys_and_one_label_per_decade(key):
 
 def test_moving_the_start_redraws_every_run_chart_and_forgets_the_lesson():
     at = open_page()
-    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    specs = charts(at)
     at.slider(key="hs.sx").set_value(-2.0).run()
     assert not at.exception
-    after = [chart.proto.spec for chart in at.get("plotly_chart")]
+    after = charts(at)
     # The surface, the race and the rounds change; the sampling chart needs no run.
     assert [a != b for a, b in zip(specs, after, strict=True)] == [True, True, False, True]
     assert link(at)["start"] == "-2.0,0.1"
@@ -161,20 +161,22 @@ def test_every_chart_is_a_valid_plotly_figure_small_enough_to_resend(key):
     import plotly.graph_objects as go
 
     at = open_page({"lesson": key})
-    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
-    for spec in specs:
-        go.Figure(json.loads(spec))  # raises on any property plotly.js does not know
-    surface, race, _, rounds = (len(spec.encode()) for spec in specs)
+    figures = charts(at)
+    for figure in figures:
+        go.Figure(figure)  # raises on any property plotly.js does not know
+    surface, race, _, rounds = (len(json.dumps(f, separators=(",", ":")).encode()) for f in figures)
     assert surface + race + rounds < 120_000
 
 
 def test_add_this_picture_takes_the_link_after_the_budget_moved():
     """The lecture tools are drawn by the full run, the link by the fragment: the picture added
     is the link at the moment of the press."""
-    from ui.lecture import MINE_KEY
+    from ui.lecture import BUILDER_OPEN, MINE_KEY
 
     at = open_page()
     at.select_slider(key="hs.n").set_value(16).run()
+    at.session_state[BUILDER_OPEN] = True
+    at.run()
     at.button(key="lecture_add").click().run()
     (slide,) = at.session_state[MINE_KEY]
     assert slide.link.startswith("search?") and "n=16" in slide.link

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
-from ui.charts import plotly_chart
+from ui.charts import live_chart, plotly_chart
 from ui.search_charts import (
     charts_as_ready,
     rounds_chart,
@@ -77,7 +77,10 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
     )
     boxes.surface.markdown(headline(search, *trials(search)))
     for name, chart in charts:
-        plotly_chart(chart, boxes.surface if name == "surface" else boxes.race)
+        if name == "surface":
+            plotly_chart(chart, boxes.surface)
+        else:  # below the first screen: a live chart waits there until it is scrolled to
+            live_chart(chart, "hs.race_chart", boxes.race)
     with boxes.rounds:
         rounds_section(search)
 
