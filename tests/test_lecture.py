@@ -19,7 +19,7 @@ from optimizers.lab_config import LabConfig
 from optimizers.pitfalls import PitfallConfig
 from optimizers.search_config import SearchConfig
 from ui.init_norm_view import InitNormConfig
-from ui.lecture import MINE_KEY, PAGES, hidden_classes, parse_lecture, shipped
+from ui.lecture import BUILDER_OPEN, MINE_KEY, PAGES, hidden_classes, parse_lecture, shipped
 from ui.loss_landscape_view import LandscapeConfig
 from ui.race_link import RaceLink
 
@@ -114,10 +114,18 @@ def test_present_mode_hides_the_title_and_offers_a_way_out():
     assert at.title
 
 
+def open_builder(at: AppTest) -> None:
+    """Open "My lecture": folded, it draws none of its controls."""
+    assert "lecture_add" not in [button.key for button in at.button]
+    at.session_state[BUILDER_OPEN] = True
+    at.run()
+
+
 def test_add_this_picture_takes_the_link_as_it_is_after_a_slider_moved():
     at = open_race({"lesson": "zigzag"})
     at.slider(key="steps").set_value(44).run()
     assert at.query_params["steps"] == "44"
+    open_builder(at)
     at.button(key="lecture_add").click().run()
     (slide,) = at.session_state[MINE_KEY]
     assert "steps=44" in slide.link
@@ -125,6 +133,7 @@ def test_add_this_picture_takes_the_link_as_it_is_after_a_slider_moved():
 
 def test_add_this_picture_on_the_lab_records_a_lab_link():
     at = AppTest.from_file(str(ROOT / "pages" / "learning_rate.py"), default_timeout=120).run()
+    open_builder(at)
     at.button(key="lecture_add").click().run()
     (slide,) = at.session_state[MINE_KEY]
     assert slide.link.startswith("learning_rate?")

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
+from ui.unseen import UNSEEN, lazy_expander
+
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
 VIEW_KEYS = ("present", "hide", "lecture", "slide")
 PRESENT_FACTOR = 1.5
@@ -35,6 +37,7 @@ PAGES = {
 }
 MINE = "mine"
 MINE_KEY = "lecture.mine"
+BUILDER_OPEN = "lecture.open"
 MAX_SLIDES = 100
 MAX_TEXT = 2000
 PRESENT_CSS = """<style>
@@ -168,8 +171,11 @@ def load_lecture(name: str) -> Lecture:
 
 def lecture_builder(container, page: str) -> None:
     """Add the picture on show (the link as it is when the button is pressed) to this session's
-    lecture, download it, or load one."""
-    box = container.expander("My lecture")
+    lecture, download it, or load one. Folded until opened (`ui.unseen.lazy_expander`): its three
+    controls cost every script run a render while nobody looks at them."""
+    box = lazy_expander(container, "My lecture", BUILDER_OPEN)
+    if box is UNSEEN:
+        return
     mine = st.session_state.setdefault(MINE_KEY, [])
     title = box.text_input("Title of this picture", key="lecture_title", max_chars=120)
     if box.button("Add this picture", key="lecture_add", width="stretch"):
