@@ -84,7 +84,6 @@ noise, seed = controls.noise_control(sidebar, "")
 batch = controls.batch_control(sidebar, "")
 sidebar.subheader("Run")
 run_box = sidebar.container()
-sidebar.caption("Click the map to move the start.")
 binder.tools()
 
 head, formula = st.columns([2, 3], vertical_alignment="center")

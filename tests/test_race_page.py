@@ -58,6 +58,22 @@ def test_a_learning_rate_slider_changes_the_race():
     assert race_spec(at) != before
 
 
+def test_the_update_rules_show_each_optimizer_in_its_colour_with_its_rule():
+    from optimizers import CATALOG as OPTIMIZERS
+    from viz import optimizer_styles
+
+    at = open_page()
+    (rules,) = [m.value for m in at.markdown if m.value.startswith("### Update rules")]
+    keys = [key for key, _ in PRESETS["zigzag"].config.optimizers]
+    for key, style in zip(keys, optimizer_styles(keys), strict=True):
+        spec = OPTIMIZERS[key]
+        swatch = f"color:{style['color']};font-size:1.6rem'>■</span> **{spec.name}**"
+        assert rules.index(swatch) < rules.index(f"$$\n{spec.latex}\n$$")
+    at.selectbox(key="0.opt").set_value("lion").run()
+    (rules,) = [m.value for m in at.markdown if m.value.startswith("### Update rules")]
+    assert OPTIMIZERS["lion"].latex in rules and OPTIMIZERS["sgd"].latex not in rules
+
+
 def test_a_closed_optimizer_draws_no_controls_and_keeps_its_settings():
     """Slots 2-4 of the default race are closed: none of their widgets is drawn, yet their
     settings stay in the race through a full rerun, a slider move and opening the slot."""

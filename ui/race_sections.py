@@ -6,7 +6,7 @@ import streamlit as st
 from ui.cached import background, basins, inspector
 from ui.charts import plotly_chart
 from ui.export import EXPORT_OPEN, export_section
-from viz import basins_figure, colour
+from viz import basins_figure
 from viz.palette import optimizer_styles
 from viz.race import drawing
 
@@ -14,27 +14,27 @@ BASIN_RESOLUTION = 60
 ss = st.session_state
 
 
-def formula_rows(rows: list[tuple[str, str]], colours: list[str] | None = None) -> None:
-    """One row per run: its colour swatch and label, and a formula (the update rule or the
-    schedule) that wraps instead of running off the screen."""
-    for i, (label, latex) in enumerate(rows):
-        swatch, formula = st.columns([2, 5], vertical_alignment="center")
-        shade = colours[i] if colours else colour(i)
-        swatch.markdown(
-            f"<span style='color:{shade};font-size:1.6rem'>■</span> **{label}**",
-            unsafe_allow_html=True,
-        )
-        formula.latex(latex)
+def formula_grid(rows: list[tuple[str, str]], colours: list[str]) -> str:
+    """Markdown (with HTML) for one row per run: its colour swatch and label beside its formula.
+    One element for the whole grid: every element on a page costs the browser a render on each
+    script run (issue 13). The blank lines around each cell's Markdown let it be parsed inside
+    the HTML grid."""
+    cells = "\n".join(
+        f"<div>\n\n<span style='color:{shade};font-size:1.6rem'>■</span> **{label}**\n\n</div>\n"
+        f"<div>\n\n$$\n{latex}\n$$\n\n</div>"
+        for (label, latex), shade in zip(rows, colours, strict=True)
+    )
+    return (
+        "<div style='display:grid;grid-template-columns:2fr 5fr;align-items:center;"
+        f"column-gap:1rem'>\n{cells}\n</div>"
+    )
 
 
 def update_rules(methods, names: list[str]) -> None:
-    """Each optimizer's update rule beside its colour and name."""
-    st.subheader("Update rules")
-    styles = optimizer_styles([spec.key for spec in methods])
-    formula_rows(
-        [(name, spec.latex) for spec, name in zip(methods, names, strict=True)],
-        [style["color"] for style in styles],
-    )
+    """Each optimizer's update rule beside its colour and name, in one element."""
+    colours = [style["color"] for style in optimizer_styles([spec.key for spec in methods])]
+    rows = [(name, spec.latex) for spec, name in zip(methods, names, strict=True)]
+    st.markdown(f"### Update rules\n\n{formula_grid(rows, colours)}", unsafe_allow_html=True)
 
 
 def domain_text(domain) -> str:
