@@ -133,7 +133,7 @@ def race(shown, schedule, clip, noise, seed, batch) -> None:
         live_figures(
             [chart(ss["view"], config), chart("curves", config)],
             key="race_charts",
-            on_click=start_from_click,
+            on_change=start_from_click,
         )
     sections.draw_lower_sections(lower, config, trajectory, names, land)
 

@@ -20,6 +20,7 @@ validation, and `plotly_chart` takes them away (`live_chart` shares the first tw
 import base64
 import hashlib
 import pickle
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -98,14 +99,22 @@ def plotly_chart(figure, container=None, name: str = "chart", **kwargs):
     return (container or st).plotly_chart(_Checked(spec), config=config, theme=None, **kwargs)
 
 
-def live_chart(figure, key: str, container=None, name: str = "chart") -> None:
+def live_chart(
+    figure,
+    key: str,
+    container=None,
+    name: str = "chart",
+    on_select: Callable[[], None] | None = None,
+) -> None:
     """A chart that a slider redraws again and again: kept in a live-figures frame
     (components.live_figures), where Plotly.react redraws only what changed. `st.plotly_chart`
     mounts a new chart for every new figure (Plotly.newPlot: layout, axes and legend drawn
-    afresh). Same look and mode bar as `plotly_chart`, without Streamlit's fullscreen button."""
+    afresh). Same look and mode bar as `plotly_chart`, without Streamlit's fullscreen button.
+    A figure in select mode: a dragged box is `st.session_state[key]["box"]`, after `on_select`
+    is called."""
     spec, config = _for_screen(figure, name)
     with container or st.container():
-        live_figures([figure_bytes(spec, **config)], key=key)
+        live_figures([figure_bytes(spec, **config)], key=key, on_change=on_select)
 
 
 def image_format_choice(container) -> None:

@@ -94,12 +94,10 @@ def rounds_section(search: SearchConfig) -> None:
     )  # fmt: skip
     buttons[1].button("Start over", on_click=start_over, key="hs.start_over")
     st.markdown(f"**{len(rounds(search))} round(s) of {search.budget} trials.**")
-    plotly_chart(
-        rounds_chart(search),
-        key="hs.rounds_chart",
+    live_chart(
+        rounds_chart(search), "hs.rounds_chart",
         on_select=functools.partial(zoom_to_selection, search),
-        selection_mode="box",
-    )
+    )  # fmt: skip
 
 
 def start_over() -> None:
@@ -122,16 +120,16 @@ def sampling_section() -> None:
 
 def zoom_to_selection(search: SearchConfig) -> None:
     """A box dragged on the rounds chart becomes the region of the next round."""
-    boxes = ss["hs.rounds_chart"].selection.get("box", [])
-    if not boxes:
+    box = (ss["hs.rounds_chart"] or {}).get("box")
+    if not box:
         return
     x, y = search.axes
-    u = np.clip(np.sort(x.to_unit(np.array([undrawn(x, v) for v in boxes[0]["x"]]))), 0, 1)
-    v = np.clip(np.sort(y.to_unit(np.array([undrawn(y, v) for v in boxes[0]["y"]]))), 0, 1)
+    u = np.clip(np.sort(x.to_unit(np.array([undrawn(x, v) for v in box["x"]]))), 0, 1)
+    v = np.clip(np.sort(y.to_unit(np.array([undrawn(y, v) for v in box["y"]]))), 0, 1)
     if u[1] - u[0] < MIN_BOX or v[1] - v[0] < MIN_BOX:
         return
-    box = ((float(u[0]), float(u[1])), (float(v[0]), float(v[1])))
-    ss["hs.zoom"] = [*ss["hs.zoom"], box][-(MAX_ROUNDS - 1) :]
+    region = ((float(u[0]), float(u[1])), (float(v[0]), float(v[1])))
+    ss["hs.zoom"] = [*ss["hs.zoom"], region][-(MAX_ROUNDS - 1) :]
 
 
 def undrawn(axis, value: float) -> float:

@@ -11,7 +11,9 @@ by address, the template's unused trace types left out).
 A figure whose `layout.meta.probe` is a coarse grid of the landscape ({"x": [...], "y": [...],
 "f": rows}) gets a line under it that reads x, y and f (bilinear) under the mouse, and a click
 on its plot area returns {"x", "y", "at"} in data coordinates as the component's value
-(`st.session_state[key]`, with `on_click` called first).
+(`st.session_state[key]`, with `on_change` called first). On a figure in select mode
+(`dragmode="select"`), a dragged box returns {"box": {"x": [x0, x1], "y": [y0, y1]}, "at"}, in
+data coordinates too.
 """
 
 import functools
@@ -43,7 +45,7 @@ def figure_bytes(figure: go.Figure | dict, **config) -> bytes:
 
 
 def live_figures(
-    figures: Sequence[bytes], key: str, on_click: Callable[[], None] | None = None
+    figures: Sequence[bytes], key: str, on_change: Callable[[], None] | None = None
 ) -> None:
     """Draw `figures` (from `figure_bytes`) one under the other, in one frame.
 
@@ -54,6 +56,6 @@ def live_figures(
         checksums=[zlib.crc32(figure) for figure in figures],
         **{f"figure{i}": figure for i, figure in enumerate(figures)},
         key=key,
-        on_change=on_click,
+        on_change=on_change,
         default=None,
     )

@@ -5,6 +5,7 @@ zoom adds a round. Screenshots: artifacts/search_<preset>.png (the first screen)
 
 import math
 import re
+import time
 
 import pytest
 from conftest import screenshot, wait_for_app_idle
@@ -71,6 +72,23 @@ def projector(browser: Browser) -> Page:
         context.close()
 
 
+def rounds_chart(page: Page):
+    """The rounds chart, in its live frame, the page's last (it redraws when in sight)."""
+    return page.frame_locator("iframe").last.locator(CHART)
+
+
+def wait_for_rounds(rounds, n: int) -> list[str]:
+    """The rounds chart's trace names, once it draws n rounds (a live chart redraws a moment
+    after the script is idle)."""
+    names: list[str] = []
+    for _ in range(100):
+        names = rounds.evaluate("gd => (gd.data || []).map(t => t.name || '')")
+        if sum(name.startswith("round") for name in names) == n:
+            break
+        time.sleep(0.1)
+    return names
+
+
 def open_search(page: Page, url: str, query: str = "") -> None:
     page.goto(f"{url}/search{query}")
     page.wait_for_selector(CHART, timeout=120_000)
@@ -116,10 +134,10 @@ def test_zoom_in_samples_a_second_round(projector: Page, app_url: str):
     projector.locator(".st-key-hs-zoom_in").get_by_role("button").click()
     expect(projector.get_by_text("2 round(s) of 9 trials.")).to_be_visible(timeout=120_000)
     wait_for_app_idle(projector, timeout=120_000)
-    rounds = projector.locator(CHART).nth(2)
-    names = rounds.evaluate("gd => gd.data.map(t => t.name || '')")
-    assert sum(name.startswith("round") for name in names) == 2
+    rounds = rounds_chart(projector)
     rounds.scroll_into_view_if_needed()
+    names = wait_for_rounds(rounds, 2)
+    assert sum(name.startswith("round") for name in names) == 2
     screenshot(projector, "search_zoom")
 
 
@@ -210,7 +228,7 @@ def test_budget_and_start_rerun_their_fragment_and_redraw_what_they_change(
 
 def test_a_box_dragged_on_the_rounds_chart_is_the_next_rounds_region(projector: Page, app_url: str):
     open_search(projector, app_url)
-    rounds = projector.locator(CHART).nth(2)
+    rounds = rounds_chart(projector)
     rounds.scroll_into_view_if_needed()
     plot = rounds.locator('.nsewdrag[data-subplot="xy"]').bounding_box()
     x0, y0 = plot["x"] + 0.55 * plot["width"], plot["y"] + 0.25 * plot["height"]
@@ -225,7 +243,8 @@ def test_a_box_dragged_on_the_rounds_chart_is_the_next_rounds_region(projector: 
     zoom = re.search(r"zoom=([^&]+)", projector.url).group(1).replace("%2C", ",")
     u0, u1, v0, v1 = map(float, zoom.split(","))
     assert 0 < u0 < u1 < 1 and 0 < v0 < v1 < 1
-    rounds = projector.locator(CHART).nth(2)
+    rounds = rounds_chart(projector)
+    wait_for_rounds(rounds, 2)
     # The second dashed box, where the second round's trials are, is the box dragged (as
     # fractions of the plot area: left, right, top, bottom).
     drawn = rounds.evaluate(
@@ -288,7 +307,7 @@ def test_the_rounds_backdrop_covers_the_cells_of_the_surface(
     """The faded surface is a picture placed on the axes (a reversed one for ρ): it must span
     exactly the cells' extent, which the chart's invisible extent trace marks."""
     open_search(projector, app_url, f"?lesson={key}")
-    rounds = projector.locator(CHART).nth(2)
+    rounds = rounds_chart(projector)
     rounds.scroll_into_view_if_needed()
     placed = rounds.evaluate(
         """gd => { const L = gd._fullLayout, t = gd._fullData[0];
