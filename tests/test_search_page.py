@@ -58,11 +58,11 @@ def test_zoom_adds_a_round_and_the_link_keeps_it():
 
 def test_changing_the_budget_changes_the_trials():
     at = open_page()
-    before = at.get("plotly_chart")[0].proto.spec
+    before = charts(at)[0]
     at.select_slider(key="hs.n").set_value(16).run()
     assert not at.exception
-    assert at.get("plotly_chart")[0].proto.spec != before
-    names = [t.get("name", "") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert charts(at)[0] != before
+    names = [t.get("name", "") for t in charts(at)[0]["data"]]
     assert any("4 values of η" in name for name in names)
 
 
@@ -138,7 +138,7 @@ def test_moving_the_start_redraws_every_run_chart_and_forgets_the_lesson():
 
 
 def surface_trace(at: AppTest) -> dict:
-    data = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    data = charts(at)[0]["data"]
     return next(trace for trace in data if trace.get("name") == "response surface")
 
 

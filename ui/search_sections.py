@@ -76,10 +76,10 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
         f"Fixed: {fixed or 'nothing else'}."
     )
     boxes.surface.markdown(headline(search, *trials(search)))
-    for name, chart in charts:
+    for name, chart in charts:  # live charts: redrawn in place, and only while in sight
         if name == "surface":
-            plotly_chart(chart, boxes.surface)
-        else:  # below the first screen: a live chart waits there until it is scrolled to
+            live_chart(chart, "hs.surface_chart", boxes.surface)
+        else:
             live_chart(chart, "hs.race_chart", boxes.race)
     with boxes.rounds:
         rounds_section(search)

@@ -47,7 +47,7 @@ CHARTS_JS = """() => [[document, null], ...[...document.querySelectorAll('iframe
             holder: holder.getBoundingClientRect().width,
             svg: gd.querySelector('.main-svg').getBoundingClientRect().width,
             logs, texts, titles};
-})"""
+}).sort((a, b) => a.top - b.top)"""
 
 MAIN_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
@@ -77,6 +77,11 @@ def rounds_chart(page: Page):
     return page.frame_locator("iframe").last.locator(CHART)
 
 
+def surface_chart(page: Page):
+    """The response surface, in the page's first live frame."""
+    return page.frame_locator("iframe").first.locator(CHART)
+
+
 def wait_for_rounds(rounds, n: int) -> list[str]:
     """The rounds chart's trace names, once it draws n rounds (a live chart redraws a moment
     after the script is idle)."""
@@ -91,7 +96,7 @@ def wait_for_rounds(rounds, n: int) -> list[str]:
 
 def open_search(page: Page, url: str, query: str = "") -> None:
     page.goto(f"{url}/search{query}")
-    page.wait_for_selector(CHART, timeout=120_000)
+    surface_chart(page).wait_for(timeout=120_000)
     wait_for_app_idle(page, timeout=120_000)
 
 
@@ -188,13 +193,9 @@ def _press(page: Page, key: str, frames: list[bytes], expect_text) -> tuple[int,
 
 
 def _surface_state(page: Page) -> dict:
-    return (
-        page.locator(CHART)
-        .nth(0)
-        .evaluate(
-            """gd => ({names: gd.data.map(t => t.name || ''),
-                   z: Array.from(SURFACE.z[40].slice(40, 45))})""".replace("SURFACE", SURFACE_JS)
-        )
+    return surface_chart(page).evaluate(
+        """gd => ({names: gd.data.map(t => t.name || ''),
+               z: Array.from(SURFACE.z[40].slice(40, 45))})""".replace("SURFACE", SURFACE_JS)
     )
 
 
@@ -270,7 +271,10 @@ HOVER_JS = """(gd, [ix, iy]) => { const L = gd._fullLayout, box = gd.getBounding
 
 
 def _hover(page: Page, chart, ix: int, iy: int) -> str:
+    """Hover cell (ix, iy) of the surface, drawn in the page's first frame."""
     x, y = chart.evaluate(HOVER_JS, [ix, iy])
+    frame = page.locator("iframe").first.bounding_box()
+    x, y = x + frame["x"], y + frame["y"]
     page.mouse.move(x - 30, y - 30)
     page.mouse.move(x, y, steps=3)
     page.wait_for_timeout(400)
@@ -281,7 +285,7 @@ def _hover(page: Page, chart, ix: int, iy: int) -> str:
 
 def test_the_surface_reads_its_values_and_says_where_runs_diverged(projector: Page, app_url: str):
     open_search(projector, app_url, "?lesson=rmsprop_decay")
-    surface = projector.locator(CHART).nth(0)
+    surface = surface_chart(projector)
     surface.scroll_into_view_if_needed()
     cells = surface.evaluate(
         """gd => { const t = SURFACE, z = t.z, out = {finite: null, gap: null};
@@ -331,7 +335,7 @@ def test_zooming_the_surface_keeps_the_heat_map_under_its_trials(projector: Page
     (one pixel a cell to paint, its values as hover labels): a zoom, a reset and an autoscale
     move both pairs alike."""
     open_search(projector, app_url)
-    surface = projector.locator(CHART).nth(0)
+    surface = surface_chart(projector)
     surface.scroll_into_view_if_needed()
     plot = surface.locator('.nsewdrag[data-subplot="x3y3"]').bounding_box()
     at = lambda fx, fy: (plot["x"] + fx * plot["width"], plot["y"] + fy * plot["height"])  # noqa: E731
