@@ -47,9 +47,7 @@ def test_the_template_keeps_the_defaults_of_the_trace_types_drawn_and_its_whole_
         assert sent["data"] == {"scatter": template["data"]["scatter"]}
         assert sent["layout"] == template["layout"]
     surface = go.Figure(go.Surface(z=np.eye(3)), layout=dict(template=template)).to_dict()
-    assert set(payload(surface, live_figures.FOLDER)["layout"]["template"]["data"]) == {
-        "surface"
-    }
+    assert set(payload(surface, live_figures.FOLDER)["layout"]["template"]["data"]) == {"surface"}
     assert palette.template_json() == template, "the shared template is unchanged"
 
 

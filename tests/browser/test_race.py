@@ -199,3 +199,35 @@ def test_a_chart_out_of_sight_is_redrawn_when_it_comes_into_view(page: Page, app
     curves.scroll_into_view_if_needed()
     frame.wait_for_function("() => shown[1].waiting === null", timeout=30_000)
     assert curves.evaluate(steps) != before
+
+
+def test_a_chart_whose_margin_alone_peeks_in_waits_until_its_plot_area_is_in_view(
+    page: Page, app_url: str
+):
+    """At 1600 × 1000, once the lesson's note has gone, the curves' legend and titles (their top
+    margin) peek in under the map: a press redraws the map only; the curves follow as soon as
+    their plot area reaches the screen."""
+    open_race(page, app_url)
+    thumb = page.locator('[data-testid="stSlider"]', has_text="steps").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_for_redraw(page)
+    page.wait_for_timeout(500)
+    frame = live_frame(page)
+    box, plot_top = frame.evaluate(
+        """() => { const r = shown[1].box.getBoundingClientRect();
+                   return [r.top, shown[1].chart._fullLayout._size.t]; }"""
+    )
+    frame_top = page.locator("iframe").first.bounding_box()["y"]
+    assert frame_top + box < 1000 < frame_top + box + plot_top, "only the top margin peeks in"
+    assert frame.evaluate("() => shown[1].inSight") is False
+    tag_race(page)
+    thumb.press("ArrowRight")
+    wait_for_redraw(page)
+    assert frame.evaluate("() => shown[1].waiting !== null"), "the curves wait"
+    page.evaluate(
+        "dy => { document.querySelector('[data-testid=\"stMain\"]').scrollTop += dy; }",
+        plot_top + 40,
+    )
+    frame.wait_for_function("() => shown[1].waiting === null", timeout=30_000)
+    assert frame.evaluate("() => shown[1].inSight") is True
