@@ -1,6 +1,7 @@
 """ui.ahead: results prepared on a worker, taken by the caller; ui.landscape_pictures' span."""
 
 import threading
+import time
 
 import pytest
 
@@ -74,3 +75,15 @@ def test_a_failed_background_job_fails_again_for_the_caller_and_is_not_kept():
 def test_the_next_span_is_one_step_on_in_the_direction_of_the_last_move(span, previous, expected):
     assert next_span(span, previous) == expected
     assert SPAN_STEP == 0.05
+
+
+def test_a_prepared_job_waits_to_settle_unless_it_is_asked_for():
+    ahead, began = Ahead(4, "test"), threading.Event()
+    assert ahead.prepare("a", lambda: began.set() or "a", settle=0.3)
+    assert not began.wait(0.1), "still settling"
+    assert began.wait(2), "then it runs on its own"
+    assert ahead.get("a", lambda: "caller") == "a"
+    assert ahead.prepare("b", lambda: "b", settle=60)
+    started = time.perf_counter()
+    assert ahead.get("b", lambda: "caller") == "b", "asked for: it starts at once"
+    assert time.perf_counter() - started < 5

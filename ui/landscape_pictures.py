@@ -11,7 +11,7 @@ is sliced on its worker: the next step is often ready when it is asked for.
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ui.ahead import Ahead
+from ui.ahead import SETTLE, Ahead
 from ui.charts import drawn_once
 from ui.loss_landscape_view import SPAN_RANGE, Landscape, LandscapeConfig, sliced, trainings
 from viz import optimizer_styles
@@ -83,5 +83,5 @@ def landscape_pictures(
     span = next_span(config.span, previous_span)
     if span is not None:
         following = config.replace(span=span)
-        _AHEAD.prepare(repr(following), lambda: _drawn(following, histories))
+        _AHEAD.prepare(repr(following), lambda: _drawn(following, histories), SETTLE)
     return shown

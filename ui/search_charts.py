@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
-from ui.ahead import Ahead
+from ui.ahead import SETTLE, Ahead
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
 from viz.search import (
     best_after_n_figure,
@@ -106,7 +106,7 @@ def prepare(search: SearchConfig) -> None:
         for chart in (surface_chart, race_chart, rounds_chart):
             chart(search)
 
-    _AHEAD.prepare(repr(search), _in_this_run(build))
+    _AHEAD.prepare(repr(search), _in_this_run(build), SETTLE)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)
