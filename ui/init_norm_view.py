@@ -23,7 +23,7 @@ from networks.train import Run, TrainConfig, train
 from optimizers.params import Params
 from optimizers.run_config import finite_float
 from ui.cached import background
-from ui.charts import plotly_chart
+from ui.charts import drawn_once, live_chart
 from ui.sliders import log_options, number
 from viz import init_norm as figures
 
@@ -275,10 +275,15 @@ def races(rate: float):
     return out
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def symmetry_chart() -> dict:
+    """The symmetry figure's dict, built once (plotly.py takes ≈ 60 ms; shared, never changed)."""
+    return drawn_once(figures.symmetry_figure(*symmetry_pair()))
+
+
 def show_symmetry() -> None:
     st.subheader("All zeros: two units of one layer over training")
-    zeros, random = symmetry_pair()
-    plotly_chart(figures.symmetry_figure(zeros, random), name="symmetry")
+    live_chart(symmetry_chart(), "in.symmetry", name="symmetry")
     st.caption(
         "A 2-8-8-2 sigmoid net trained by SGD on the moons; unit 1's two incoming weights solid, "
         "unit 2's dotted on top. From W = 0 both units get the same gradient at every step."
@@ -289,12 +294,22 @@ def show_training(config: InitNormConfig) -> None:
     st.subheader("Training the same net, with and without batch norm")
     with st.spinner("Training both nets…"):
         runs = [trained(config.training(norm)) for norm in ("none", "batch")]
-    plotly_chart(figures.rescue_figure(runs, ["no normalization", "batch norm"]), name="rescue")
+    rescue = figures.rescue_figure(runs, ["no normalization", "batch norm"])
+    live_chart(rescue, "in.rescue", name="rescue")
     st.caption(
         f"{config.depth} {NAMES[config.activation]} layers of {TRAIN_WIDTH} units (narrower than "
         f"above, to train live), {NAMES[config.init]} with σ = {config.sigma:g}; SGD η = "
         f"{TRAIN_RATE}, B = {TRAIN_BATCH}, {TRAIN_STEPS} steps on {TRAIN_POINTS} points of the "
         "moons, some held out for validation. Batch norm sits before every activation."
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def batch_statistics_chart(batch: int, momentum: float, seed: int) -> dict:
+    """The running averages' figure dict, once per setting (shared, never changed)."""
+    _, _, means, running = batch_numbers(batch, momentum, seed)
+    return drawn_once(
+        figures.batch_statistics_figure(means, running, SHIFT, momentum, mismatch(momentum), batch)
     )
 
 
@@ -310,7 +325,7 @@ def show_batch_norm(config: InitNormConfig) -> None:
         left.latex(formula)
     sizes = sorted({2, 4, 8, 16, 32, 64, 128, 256, ss["in.batch"]})
     right.select_slider("batch size B", sizes, key="in.batch")
-    x, step, means, running = batch_numbers(config.batch, config.momentum, config.seed)
+    x, step, _, _ = batch_numbers(config.batch, config.momentum, config.seed)
     right.dataframe(
         [
             {
@@ -343,10 +358,8 @@ def show_batch_norm(config: InitNormConfig) -> None:
     )
     st.latex(r"y = \gamma\,\frac{x - r_\mu}{\sqrt{r_{\sigma^2} + \varepsilon}} + \beta")
     st.slider("momentum m of the running averages", 0.0, 0.999, key="in.momentum", step=0.001)
-    figure = figures.batch_statistics_figure(
-        means, running, SHIFT, config.momentum, mismatch(config.momentum), config.batch
-    )
-    plotly_chart(figure, name="batch_statistics")
+    figure = batch_statistics_chart(config.batch, config.momentum, config.seed)
+    live_chart(figure, "in.batch_statistics", name="batch_statistics")
     st.caption(
         "Left: a small m follows each noisy $\\mu_B$; m close to 1 smooths them but needs many "
         "steps to forget r₀ = 0. Right: $\\mu_B$ of B examples wanders by about σ/√B, so with "
@@ -354,9 +367,9 @@ def show_batch_norm(config: InitNormConfig) -> None:
     )
 
 
-def show_axes() -> None:
-    st.header("Batch, layer, instance, group norm: which values share μ and σ²")
-    n, c = BLOCK[:2]
+@st.cache_resource(max_entries=1, show_spinner=False)
+def axes_charts() -> tuple[dict, dict]:
+    """The two drawings of which values share μ and σ² (a conv block, an MLP's), built once."""
     groups = 3
     panels = [
         (title, bn.shared_statistics(kind, BLOCK, CHOSEN, g), CHOSEN)
@@ -367,7 +380,6 @@ def show_axes() -> None:
             (f"group norm, G = {groups}: C/G, H, W", "group", groups),
         )
     ]
-    plotly_chart(figures.axes_figure(panels, 2), name="norm_axes")
     dense = [
         (title, bn.shared_statistics(kind, DENSE, CHOSEN[:2]), CHOSEN[:2])
         for title, kind in (
@@ -375,7 +387,15 @@ def show_axes() -> None:
             ("MLP [N, C], layer norm", "layer"),
         )
     ]
-    plotly_chart(figures.axes_figure(dense, 2), name="norm_axes_mlp")
+    return drawn_once(figures.axes_figure(panels, 2)), drawn_once(figures.axes_figure(dense, 2))
+
+
+def show_axes() -> None:
+    st.header("Batch, layer, instance, group norm: which values share μ and σ²")
+    n, c = BLOCK[:2]
+    block, mlp = axes_charts()
+    live_chart(block, "in.norm_axes", name="norm_axes")
+    live_chart(mlp, "in.norm_axes_mlp", name="norm_axes_mlp")
     st.caption(
         f"A block of N = {n} examples × C = {c} channels × H·W = {BLOCK[2] * BLOCK[3]} positions; "
         "dark: one value, shaded: the values averaged with it. Batch norm needs the batch, the "
@@ -383,18 +403,28 @@ def show_axes() -> None:
     )
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def race_charts(rate: float) -> list[dict]:
+    """Each input-normalization race's figure dict, once per rate (shared, never changed)."""
+    charts = []
+    for r, before, after, _, _ in races(rate):
+        grids = (background(r.before), background(r.after))
+        domains = tuple(g_domain(g) for g in grids)
+        titles = (f"before: κ = {r.condition_before:.0f}", f"after: κ = {r.condition_after:.0f}")
+        label = f"SGD, η = {rate:g}, {RACE_STEPS} steps"
+        charts.append(
+            drawn_once(figures.reparam_figure(grids, domains, (before, after), titles, label))
+        )
+    return charts
+
+
 def show_input_normalization(config: InitNormConfig) -> None:
     st.header("Input normalization: round contours")
     st.slider("SGD rate η (both runs)", 0.05, 1.0, key="in.rate", step=0.05)
-    for r, before, after, loss_before, loss_after in races(config.rate):
-        grids = (background(r.before), background(r.after))
-        domains = tuple(g_domain(g) for g in grids)
-        titles = (
-            f"before: κ = {r.condition_before:.0f}",
-            f"after: κ = {r.condition_after:.0f}",
-        )
-        label = f"SGD, η = {config.rate:g}, {RACE_STEPS} steps"
-        plotly_chart(figures.reparam_figure(grids, domains, (before, after), titles, label))
+    for (r, _, _, loss_before, loss_after), figure in zip(
+        races(config.rate), race_charts(config.rate), strict=True
+    ):
+        live_chart(figure, f"in.reparam.{r.name}")
         st.caption(
             f"{INPUT_TEXT[r.name]} After {RACE_STEPS} steps f = {loss_before[-1]:.2g} before, "
             f"{loss_after[-1]:.2g} after."

@@ -39,6 +39,11 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot, iframe')].f
             svg: gd.querySelector('.main-svg').getBoundingClientRect().width, logs, texts};
 })"""
 
+DRAWN_JS = """() => [...document.querySelectorAll('iframe')].every(f => {
+    const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');
+    return gd && gd._fullLayout;
+})"""
+
 MAIN_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     const block = document.querySelector('[data-testid="stMainBlockContainer"]');
@@ -65,10 +70,12 @@ def projector(browser: Browser) -> Page:
 @pytest.mark.parametrize("key", list(LESSONS))
 def test_each_lesson_reads_on_a_projector(projector: Page, app_url: str, key: str):
     projector.goto(f"{app_url}/init_norm?lesson={key}")
-    projector.wait_for_selector(CHART, timeout=COLD_START)  # the first visit compiles
+    projector.frame_locator("iframe").first.locator(CHART).wait_for(timeout=COLD_START)
     expect(projector.get_by_text(LESSONS[key].look_for[:40])).to_be_visible(timeout=COLD_START)
     wait_for_app_idle(projector, timeout=COLD_START)
     assert projector.locator('[data-testid="stException"]').count() == 0
+    # Every chart is a live chart; those below the screen are drawn within two seconds.
+    projector.wait_for_function(DRAWN_JS, timeout=30_000)
     projector.wait_for_timeout(800)  # let Plotly finish its first draws
     screenshot(projector, f"init_norm_{key}")
     main = projector.evaluate(MAIN_JS)
