@@ -29,14 +29,15 @@ def test_app_py_is_a_server_with_a_start_up_hook():
 def test_after_the_start_up_hook_the_default_pictures_compile_nothing_and_are_cached(
     monkeypatch,
 ):
-    """The race's charts, the network's training and the loss landscape's slices of each page's
-    default lesson are ready for the first visitor."""
+    """The race's charts, the network's training, the loss landscape's slices and init/norm's
+    charts of each page's default lesson are ready for the first visitor."""
+    from lessons.init_norm import CATALOG as INIT_NORM
     from lessons.loss_landscape import CATALOG as LANDSCAPE
     from lessons.network import CATALOG as NETWORK
     from lessons.race import CATALOG as RACE
     from optimizers.compilations import count_compilations
     from optimizers.simulate import simulate
-    from ui import cached, landscape_pictures
+    from ui import cached, init_norm_view, landscape_pictures
 
     with ThreadPoolExecutor(1) as thread:  # a loop of its own: browser tests may hold this one
         thread.submit(asyncio.run, _start_up()).result()
@@ -53,6 +54,12 @@ def test_after_the_start_up_hook_the_default_pictures_compile_nothing_and_are_ca
     assert cached.trained_network(NETWORK["optimizers_spirals"].config)
     skips = landscape_pictures._normal(LANDSCAPE["skips"].config)
     assert landscape_pictures._AHEAD.ready(repr(skips))
+    for builder in ("symmetry_figure", "batch_statistics_figure", "axes_figure", "reparam_figure"):
+        monkeypatch.setattr(init_norm_view.figures, builder, never)
+    zeros = INIT_NORM["zeros"].config
+    assert init_norm_view.symmetry_chart() and init_norm_view.axes_charts()
+    assert init_norm_view.batch_statistics_chart(zeros.batch, zeros.momentum, zeros.seed)
+    assert init_norm_view.race_charts(zeros.rate)
 
 
 async def _start_up() -> None:

@@ -30,8 +30,8 @@ def enable_compilation_cache() -> None:
 
 def default_pictures() -> None:
     """The engine calls behind each page's default lesson, in the caches every session shares
-    (the race's and the search's charts, the network's and the loss landscape's trainings): the
-    kernels compiled here and the trainings are what cost seconds."""
+    (the race's and the search's charts, the network's and the loss landscape's trainings,
+    init/norm's sections): the kernels compiled here and the trainings are what cost seconds."""
     from streamlit.string_util import is_emoji
 
     from lessons.adam_pitfalls import CATALOG as PITFALLS
@@ -68,6 +68,10 @@ def default_pictures() -> None:
     init_norm = INIT_NORM["zeros"].config
     init_norm_view.statistics_of(init_norm)
     init_norm_view.compared(init_norm)
+    init_norm_view.symmetry_chart()
+    init_norm_view.batch_statistics_chart(init_norm.batch, init_norm.momentum, init_norm.seed)
+    init_norm_view.axes_charts()
+    init_norm_view.race_charts(init_norm.rate)
 
 
 def enable_once() -> None:
