@@ -3,7 +3,8 @@
 - The response surface's own layer (heat map, mask, profiles, axes) depends on the run, the axes
   and the objective, not on the budget; the trials are added to it per budget.
 - The rounds chart's faded backdrop is built once per surface too.
-- `ui.charts.plotly_chart` draws them once; each names its data revision (`revised`).
+- `ui.charts.live_chart` draws them, each in its live frame; each names its data revision
+  (`revised`).
 """
 
 import threading

@@ -77,10 +77,8 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
     )
     boxes.surface.markdown(headline(search, *trials(search)))
     for name, chart in charts:  # live charts: redrawn in place, and only while in sight
-        if name == "surface":
-            live_chart(chart, "hs.surface_chart", boxes.surface)
-        else:
-            live_chart(chart, "hs.race_chart", boxes.race)
+        box = boxes.surface if name == "surface" else boxes.race
+        live_chart(chart, f"hs.{name}_chart", box)
     with boxes.rounds:
         rounds_section(search)
 
