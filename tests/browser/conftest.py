@@ -149,3 +149,37 @@ def live_frame(page: Page, timeout: float = 60_000) -> Frame:
 
 def live_charts(page: Page) -> Locator:
     return live_frame(page).locator(".js-plotly-plot")
+
+
+# Every chart in page order, in the page or in a same-origin component frame, as drawn: its box
+# and its titles' extents in the page's coordinates (a frame's offset added), the width of what
+# holds it, the labels of its log axes and every text.
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot, iframe')].flatMap(el => {
+    if (el.tagName !== 'IFRAME') return [[el, null]];
+    const doc = (() => { try { return el.contentDocument; } catch (e) { return null; } })();
+    return doc ? [...doc.querySelectorAll('.js-plotly-plot')].map(gd => [gd, el]) : [];
+}).map(([gd, frame]) => {
+    const at = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
+    const page = r => ({left: r.left + at.left, right: r.right + at.left, top: r.top + at.top,
+                        width: r.width});
+    const box = page(gd.getBoundingClientRect());
+    const holder = (frame || gd).closest('[data-testid="stElementContainer"]') || gd.parentElement;
+    const logs = Object.keys(gd._fullLayout)
+        .filter(k => /^[xy]axis\\d*$/.test(k) && gd._fullLayout[k].type === 'log')
+        .map(k => ({name: k, vals: (gd._fullLayout[k]._vals || [])
+            .filter(v => v.text !== '' && v.text !== undefined).map(v => v.x)}));
+    const texts = [...gd.querySelectorAll('text')].map(t => t.textContent);
+    const titles = [...gd.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .annotation')]
+        .map(t => page(t.getBoundingClientRect())).map(r => [r.left, r.right]);
+    return {top: box.top, left: box.left, right: box.right, width: box.width,
+            holder: holder.getBoundingClientRect().width,
+            svg: gd.querySelector('.main-svg').getBoundingClientRect().width,
+            logs, texts, titles};
+})"""
+
+# Every component frame on the page has drawn its first picture (a live chart below the screen
+# draws within two seconds).
+FRAMES_DRAWN_JS = """() => [...document.querySelectorAll('iframe')].every(f => {
+    const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');
+    return gd && gd._fullLayout;
+})"""

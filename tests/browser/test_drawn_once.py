@@ -4,7 +4,7 @@ Streamlit's copy of the same figure (st.plotly_chart) and not a new chart (live 
 place), and a chart whose figure did not change gets none."""
 
 import pytest
-from conftest import wait_for_app_idle
+from conftest import FRAMES_DRAWN_JS, wait_for_app_idle
 from playwright.sync_api import Page
 
 COLD_START = 240_000
@@ -26,12 +26,6 @@ DOCUMENTS = """[document, ...[...document.querySelectorAll('iframe')]
 
 DRAWN_JS = f"""() => {DOCUMENTS}
     .some(d => [...d.querySelectorAll('.js-plotly-plot')].some(gd => gd._fullLayout))"""
-
-# Every frame has drawn its first picture (those below the screen within two seconds).
-ALL_DRAWN_JS = """() => [...document.querySelectorAll('iframe')].every(f => {
-    const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');
-    return gd && gd._fullLayout;
-})"""
 
 # Every animation frame: each chart div (in the page or a component frame) whose calcdata is
 # new since the last frame counts one computation (a div mounted since counts its first one).
@@ -64,7 +58,7 @@ def test_a_slider_move_computes_each_changed_chart_once(page: Page, app_url: str
     page.goto(f"{app_url}/{name}")
     page.wait_for_function(DRAWN_JS, timeout=COLD_START, polling=200)
     wait_for_app_idle(page, timeout=COLD_START)
-    page.wait_for_function(ALL_DRAWN_JS, timeout=30_000, polling=200)
+    page.wait_for_function(FRAMES_DRAWN_JS, timeout=30_000, polling=200)
     page.wait_for_timeout(1000)
     charts = page.evaluate(WATCH_JS)
     css_key = key.replace(".", "-")

@@ -7,7 +7,7 @@ init_norm_<lesson>_below.png (the whole page, in a tall window)."""
 import math
 
 import pytest
-from conftest import screenshot, wait_for_app_idle
+from conftest import CHARTS_JS, FRAMES_DRAWN_JS, screenshot, wait_for_app_idle
 from playwright.sync_api import Browser, Page, expect
 
 from lessons.init_norm import CATALOG as LESSONS
@@ -17,32 +17,6 @@ PROJECTOR = {"width": 1280, "height": 720}
 COLD_START = 240_000
 TALL = 4200
 RAW_KEYS = ("leaky_relu", "init_scale", "xavier", "grad_norm", "second_moment")
-
-# Every chart in page order, in the page or in a live-figures frame (its box in page
-# coordinates: the frame's offset added).
-CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot, iframe')].flatMap(el => {
-    if (el.tagName !== 'IFRAME') return [[el, null]];
-    const doc = (() => { try { return el.contentDocument; } catch (e) { return null; } })();
-    return doc ? [...doc.querySelectorAll('.js-plotly-plot')].map(gd => [gd, el]) : [];
-}).map(([gd, frame]) => {
-    const shift = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
-    const box = gd.getBoundingClientRect();
-    const holder = (frame || gd).closest('[data-testid="stElementContainer"]') || gd.parentElement;
-    const logs = Object.keys(gd._fullLayout)
-        .filter(k => /^[xy]axis\\d*$/.test(k) && gd._fullLayout[k].type === 'log')
-        .map(k => ({name: k, vals: (gd._fullLayout[k]._vals || [])
-            .filter(v => v.text !== '' && v.text !== undefined).map(v => v.x)}));
-    const texts = [...gd.querySelectorAll('text')].map(t => t.textContent);
-    return {top: box.top + shift.top, left: box.left + shift.left,
-            right: box.right + shift.left, width: box.width,
-            holder: holder.getBoundingClientRect().width,
-            svg: gd.querySelector('.main-svg').getBoundingClientRect().width, logs, texts};
-})"""
-
-DRAWN_JS = """() => [...document.querySelectorAll('iframe')].every(f => {
-    const gd = f.contentDocument && f.contentDocument.querySelector('.js-plotly-plot');
-    return gd && gd._fullLayout;
-})"""
 
 MAIN_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
@@ -75,7 +49,7 @@ def test_each_lesson_reads_on_a_projector(projector: Page, app_url: str, key: st
     wait_for_app_idle(projector, timeout=COLD_START)
     assert projector.locator('[data-testid="stException"]').count() == 0
     # Every chart is a live chart; those below the screen are drawn within two seconds.
-    projector.wait_for_function(DRAWN_JS, timeout=30_000)
+    projector.wait_for_function(FRAMES_DRAWN_JS, timeout=30_000)
     projector.wait_for_timeout(800)  # let Plotly finish its first draws
     screenshot(projector, f"init_norm_{key}")
     main = projector.evaluate(MAIN_JS)

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import screenshot, wait_for_app_idle
+from conftest import CHARTS_JS, screenshot, wait_for_app_idle
 from playwright.sync_api import Browser, Page, expect
 
 from lessons.search import CATALOG as PRESETS
@@ -24,30 +24,6 @@ RAW_KEYS = re.compile(
     )
     + r")\b"
 )
-
-# Every chart's geometry and the labels of its log axes, as drawn, in the page and in its
-# live-chart frames (boxes in the page's coordinates).
-CHARTS_JS = """() => [[document, null], ...[...document.querySelectorAll('iframe')]
-        .map(f => [f.contentDocument, f]).filter(([d]) => d)]
-    .flatMap(([d, frame]) => [...d.querySelectorAll('.js-plotly-plot')].map(gd => [gd, frame]))
-    .map(([gd, frame]) => {
-    const at = frame ? frame.getBoundingClientRect() : {left: 0, top: 0};
-    const page = r => ({left: r.left + at.left, right: r.right + at.left, top: r.top + at.top,
-                        width: r.width});
-    const box = page(gd.getBoundingClientRect());
-    const holder = frame || gd.closest('[data-testid="stElementContainer"]') || gd.parentElement;
-    const logs = Object.keys(gd._fullLayout)
-        .filter(k => /^[xy]axis\\d*$/.test(k) && gd._fullLayout[k].type === 'log')
-        .map(k => ({name: k, vals: (gd._fullLayout[k]._vals || [])
-            .filter(v => v.text !== '' && v.text !== undefined).map(v => v.x)}));
-    const texts = [...gd.querySelectorAll('text')].map(t => t.textContent);
-    const titles = [...gd.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .annotation')]
-        .map(t => page(t.getBoundingClientRect())).map(r => [r.left, r.right]);
-    return {top: box.top, left: box.left, right: box.right, width: box.width,
-            holder: holder.getBoundingClientRect().width,
-            svg: gd.querySelector('.main-svg').getBoundingClientRect().width,
-            logs, texts, titles};
-}).sort((a, b) => a.top - b.top)"""
 
 MAIN_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
