@@ -104,10 +104,15 @@ def test_the_replay_slider_marks_its_step_on_the_curves_and_in_the_table_without
     at.slider(key="net.replay").set_value(100).run()
     assert not at.exception
     curves = charts(at)[1]
-    marks = [t for t in curves["data"] if t["mode"] == "markers" and len(t["x"]) == 1]
-    assert {t["x"][0] for t in marks} == {100}
+    shapes = curves["layout"]["shapes"]
+    marks = [s for s in shapes if s["type"] == "circle"]
+    assert {s["xanchor"] for s in marks} == {100}
     assert len(marks) == 4 * len(LESSONS["optimizers_spirals"].config.runs)
-    assert {s["x0"] for s in curves["layout"]["shapes"]} == {100}
+    h = history("optimizers_spirals")
+    values = [h.train_loss, h.val_loss, h.train_accuracy, h.val_accuracy]
+    expected = sorted(float(v[r, 100]) for v in values for r in range(v.shape[0]))
+    assert sorted(s["yanchor"] for s in marks) == pytest.approx(expected, rel=1e-5)
+    assert {s["x0"] for s in shapes if s["type"] == "line"} == {100}
     assert any("at step 100" in s.value for s in at.subheader)
     assert charts(at)[0] == maps  # the maps stay
     assert {k: at.query_params[k] for k in at.query_params} == link  # a view, not the state

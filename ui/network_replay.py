@@ -2,6 +2,8 @@
 on the curves and the table show. The slider, the curves and the table rerun as one fragment
 over the trained run (nothing is trained again, the prediction maps above stay put)."""
 
+import zlib
+
 import numpy as np
 import streamlit as st
 
@@ -30,11 +32,13 @@ def _x(history, axis: str) -> np.ndarray:
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs={TrainConfig: repr})
 def curves_dict(config: TrainConfig, _history, axis: str, names: tuple, styles: tuple) -> dict:
-    """The curves' figure dict, once per training and x axis (shared, never changed)."""
+    """The curves' figure dict, once per training and x axis (shared, never changed). Its
+    uirevision keeps a zoom and the runs hidden from the legend through the replay's steps."""
     history = _history
     figure = training_curves(
         _x(history, axis), axis, _panels(history), list(names), list(styles), history.diverged_at
     )
+    figure.update_layout(uirevision=f"{axis} {zlib.crc32(repr(config).encode())}")
     return figure.to_dict()
 
 
@@ -50,11 +54,11 @@ def curves_and_numbers(config: TrainConfig, history, names: list[str], styles: l
     step = right.slider("replay: the step shown below", 0, last, key=REPLAY_KEY)
     base = curves_dict(config, history, axis, tuple(names), tuple(styles))
     panels = _panels(history)
-    marks, shapes = replay_marks(
+    marks = replay_marks(
         _x(history, axis), panels, names, styles, history.diverged_at, step, axis == "steps"
     )
-    layout = base["layout"] | {"shapes": [*base["layout"].get("shapes", ()), *shapes]}
-    live_chart({"data": [*base["data"], *marks], "layout": layout}, "net.curves")
+    layout = base["layout"] | {"shapes": [*base["layout"].get("shapes", ()), *marks]}
+    live_chart({"data": base["data"], "layout": layout}, "net.curves")
     st.subheader(f"Each run in numbers, at step {step}")
     rows = [
         {

@@ -240,11 +240,14 @@ def replay_marks(
     diverged_at: np.ndarray,
     step: int,
     steps_axis: bool,
-) -> tuple[list[dict], list[dict]]:
-    """Trace dicts marking each run's values at evaluation `step` on the 2 × 2 grid of
-    `training_curves` (a run that diverged before it has none), and, against steps, a dashed
-    vertical line through every panel: (traces, shapes)."""
-    traces, shapes = [], []
+) -> list[dict]:
+    """Layout shapes marking evaluation `step` on the 2 × 2 grid of `training_curves`: a dot of
+    HEAD_SIZE px at each run's value (none for a run that diverged before it), in the run's
+    legend group so that hiding the run hides its dots, and, against steps, a dashed vertical
+    line through every panel. Shapes, not traces: moving them redraws the shapes alone, where
+    a changed trace makes plotly.js compute every curve again."""
+    shapes = []
+    radius = palette.HEAD_SIZE / 2
     for p, (_, values) in enumerate(panels):
         suffix = "" if p == 0 else str(p + 1)
         if steps_axis:
@@ -263,22 +266,23 @@ def replay_marks(
         for r, name in enumerate(names):
             if 0 <= diverged_at[r] < step or not np.isfinite(values[r, step]):
                 continue
-            traces.append(
+            shapes.append(
                 dict(
-                    type="scatter",
-                    x=[float(x[r, step])],
-                    y=[float(values[r, step])],
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    mode="markers",
-                    showlegend=False,
+                    type="circle",
+                    xref=f"x{suffix}",
+                    yref=f"y{suffix}",
+                    xsizemode="pixel",
+                    ysizemode="pixel",
+                    xanchor=float(x[r, step]),
+                    yanchor=float(values[r, step]),
+                    x0=-radius,
+                    x1=radius,
+                    y0=-radius,
+                    y1=radius,
+                    fillcolor=styles[r]["color"],
+                    line=dict(color="white", width=1.5),
                     legendgroup=name,
-                    marker=dict(
-                        size=palette.HEAD_SIZE,
-                        color=styles[r]["color"],
-                        line=dict(color="white", width=1.5),
-                    ),
-                    hovertemplate=f"<b>{name}</b>, step {step}: %{{y:.3g}}<extra></extra>",
+                    layer="above",
                 )
             )
-    return traces, shapes
+    return shapes
