@@ -14,7 +14,8 @@ DOTS_JS = """() => {
         const shape = layout.shapes[+path.dataset.index];
         if (shape.type !== 'circle') return [];
         const box = path.getBoundingClientRect();
-        const xa = layout[shape.xref.replace('x', 'xaxis')], ya = layout[shape.yref.replace('y', 'yaxis')];
+        const xa = layout[shape.xref.replace('x', 'xaxis')];
+        const ya = layout[shape.yref.replace('y', 'yaxis')];
         const curve = gd.calcdata.find(cd => cd[0].trace.legendgroup === shape.legendgroup
             && cd[0].trace.xaxis === shape.xref && cd[0].trace.mode === 'lines');
         const point = curve.find(p => p.x === shape.xanchor);
