@@ -8,9 +8,9 @@ Chromium, driven by Playwright, measures both the same way (benchmarks/browser_t
 focused, an arrow key, time from the keydown until every chart (in the page and in its component
 frames) has been redrawn and the script is idle, as DESIGN.md says. Each slider gets WARM_UP
 untimed presses and TIMED timed ones, first towards its farther end (so most presses are new
-values), turning back at an end. The floor is measured again right before each page, and each
-page's ratios are to that floor block: absolute times here move 1.5–2× between runs of the
-shared machines, ratios much less.
+values), turning back at an end. The floor and each slider take turns of BLOCK presses, and each
+page's ratios are to the floor's presses made between its own: absolute times here move 1.5–2×
+between runs of the shared machines, and even within a run, minute to minute.
 
 Loads: a new browser context (no cache, no cookies) from navigation start to the first chart
 drawn: the first visitor right after the server answered its health check, then a later new
@@ -50,6 +50,8 @@ from optimizers.run_config import RunConfig
 from ui.race_link import RaceLink
 
 WARM_UP, TIMED = 3, 20
+BLOCK = 5  # presses in a turn: the floor and the page take turns
+SWITCH_PAUSE_S = 1.0
 LOADS = 3
 RUN_BUDGET_S = 25 * 60  # the whole run; a slider gets fewer timed presses past its share
 FLOOR = Slider("floor: one slider, one 50-point chart", "floor")
@@ -127,17 +129,26 @@ class PageResult:
 
 
 def page_result(browser, floor_page, app_url: str, name: str, deadline: float) -> PageResult:
+    """The page's sliders and the floor, measured in turns of BLOCK presses each (a floor
+    block, then a slider's block, …), so that both see the same state of the machine; after
+    each of the page's blocks a SWITCH_PAUSE lets work it left behind (the loss landscape
+    slices its next span ahead) finish before the floor is pressed."""
     path, controls = PAGES[name]
-    share = (deadline - time.monotonic()) / (1 + len(controls))
-    floor = measure(floor_page.page, floor_page.ws, FLOOR, WARM_UP, TIMED, time.monotonic() + share)
     opened = open_page(browser, app_url + path)
     try:
-        sliders = []
+        floor = Samples(FLOOR.label)
+        sliders = [Samples(control.label) for control in controls]
+        measure(floor_page.page, floor_page.ws, FLOOR, WARM_UP, 0, deadline)
         for control in controls:
-            share = (deadline - time.monotonic()) / (len(controls) - len(sliders))
-            sliders.append(
-                measure(opened.page, opened.ws, control, WARM_UP, TIMED, time.monotonic() + share)
-            )
+            measure(opened.page, opened.ws, control, WARM_UP, 0, deadline)
+        while time.monotonic() < deadline and any(len(s.rows) < TIMED for s in sliders):
+            for control, samples in zip(controls, sliders, strict=True):
+                if len(samples.rows) >= TIMED:
+                    continue
+                turn = (FLOOR, floor_page, floor), (control, opened, samples)
+                for what, where, into in turn:
+                    into.rows += measure(where.page, where.ws, what, 0, BLOCK, deadline).rows
+                time.sleep(SWITCH_PAUSE_S)
     finally:
         opened.context.close()
     return PageResult(name, path, floor, sliders, opened.first_chart_ms)
