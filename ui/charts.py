@@ -20,7 +20,7 @@ validation, and `plotly_chart` takes them away (`live_chart` shares the first tw
 import base64
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import streamlit as st
@@ -112,9 +112,22 @@ def live_chart(
     afresh). Same look and mode bar as `plotly_chart`, without Streamlit's fullscreen button.
     A figure in select mode: a dragged box is `st.session_state[key]["box"]`, after `on_select`
     is called."""
-    spec, config = _for_screen(figure, name)
+    live_charts([(figure, name)], key, container, on_select)
+
+
+def live_charts(
+    named: Sequence[tuple],
+    key: str,
+    container=None,
+    on_select: Callable[[], None] | None = None,
+) -> None:
+    """`live_chart` for several (figure, name) pairs, one under the other in one frame: one
+    element of the page, where every element costs the browser a render on each script run."""
+    drawn = [_for_screen(figure, name) for figure, name in named]
     with container or st.container():
-        live_figures([figure_bytes(spec, **config)], key=key, on_change=on_select)
+        live_figures(
+            [figure_bytes(spec, **config) for spec, config in drawn], key=key, on_change=on_select
+        )
 
 
 def image_format_choice(container) -> None:

@@ -23,7 +23,7 @@ from networks.train import Run, TrainConfig, train
 from optimizers.params import Params
 from optimizers.run_config import finite_float
 from ui.cached import background
-from ui.charts import drawn_once, live_chart
+from ui.charts import drawn_once, live_chart, live_charts
 from ui.sliders import log_options, number
 from viz import init_norm as figures
 
@@ -394,8 +394,7 @@ def show_axes() -> None:
     st.header("Batch, layer, instance, group norm: which values share μ and σ²")
     n, c = BLOCK[:2]
     block, mlp = axes_charts()
-    live_chart(block, "in.norm_axes", name="norm_axes")
-    live_chart(mlp, "in.norm_axes_mlp", name="norm_axes_mlp")
+    live_charts([(block, "norm_axes"), (mlp, "norm_axes_mlp")], "in.norm_axes")
     st.caption(
         f"A block of N = {n} examples × C = {c} channels × H·W = {BLOCK[2] * BLOCK[3]} positions; "
         "dark: one value, shaded: the values averaged with it. Batch norm needs the batch, the "
