@@ -3,7 +3,8 @@
 Every builder in viz/ sizes its figure for a screen a person sits at. On a projector seen from
 the back of a room the same figure needs larger type and thicker lines, and a figure dict says
 where all of them are: a `size` under any `font`, `textfont` or `marker`, a `width` under any
-`line`. `enlarge` scales those, nothing else, so one function serves every figure.
+`line`, and the extent of a shape sized in pixels (`xsizemode`/`ysizemode` "pixel"). `enlarge`
+scales those, nothing else, so one function serves every figure.
 """
 
 from collections.abc import Mapping
@@ -15,14 +16,18 @@ SIZE_KEYS["line"] = "width"
 
 
 def enlarge(spec, factor: float):
-    """A copy of a figure dict (or any part of one) with every font size, marker size and line
-    width multiplied by `factor`; frames and templates included."""
+    """A copy of a figure dict (or any part of one) with every font size, marker size, line
+    width and pixel-sized shape multiplied by `factor`; frames and templates included."""
     if isinstance(spec, Mapping):
         out = {}
         for key, value in spec.items():
             if key in SIZE_KEYS and isinstance(value, Mapping):
                 value = _scaled(value, SIZE_KEYS[key], factor)
             out[key] = enlarge(value, factor)
+        for axis in "xy":  # a shape sized in pixels (a dot at a data point)
+            if spec.get(f"{axis}sizemode") == "pixel":
+                for end in (f"{axis}0", f"{axis}1"):
+                    out[end] = spec[end] * factor
         return out
     if isinstance(spec, list | tuple):
         return type(spec)(enlarge(item, factor) for item in spec)
