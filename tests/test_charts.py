@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ui import charts
 from ui.charts import drawn_once
 from viz import palette
 
@@ -30,6 +31,15 @@ def test_the_data_revision_names_the_data():
     first = drawn_once(_figure([1, 2, 3, 4]))["layout"]["datarevision"]
     assert drawn_once(_figure([1, 2, 3, 4]))["layout"]["datarevision"] == first
     assert drawn_once(_figure([1, 2, 3, 5]))["layout"]["datarevision"] != first
+    named = _figure([1, 2, 3, 4]).update_layout(datarevision="mine")
+    assert drawn_once(named)["layout"]["datarevision"] == "mine"
+
+
+def test_a_figure_that_names_its_revision_is_not_hashed(monkeypatch):
+    def hashed(_):
+        raise AssertionError("hashed a figure that names its revision")
+
+    monkeypatch.setattr(charts, "revision", hashed)
     named = _figure([1, 2, 3, 4]).update_layout(datarevision="mine")
     assert drawn_once(named)["layout"]["datarevision"] == "mine"
 

@@ -78,7 +78,8 @@ def drawn_once(figure) -> dict:
     """The figure (a go.Figure or a dict, not changed) as `plotly_chart` sends it: no template,
     typed arrays as lists, a `layout.datarevision` (its own, if it names one)."""
     spec = flattened(_listed(to_dict(figure)))
-    spec["layout"].setdefault("datarevision", revision(spec["data"]))
+    if "datarevision" not in spec["layout"]:
+        spec["layout"]["datarevision"] = revision(spec["data"])
     return spec
 
 
