@@ -26,6 +26,13 @@ DOTS_JS = """() => {
 }"""
 
 
+# The curves' frame 150 px below the top of the screen, under Streamlit's own header.
+SCROLL_BELOW_HEADER_JS = """(selector) => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    main.scrollTop += document.querySelectorAll(selector)[1].getBoundingClientRect().top - 150;
+}"""
+
+
 def _curves_frame(page):
     return page.locator(LIVE_FIGURES).nth(1)
 
@@ -57,6 +64,7 @@ def test_replay_dots_sit_on_their_curves_and_follow_the_legend(page, app_url):
     for d in dots:
         assert abs(d["dot"][0] - d["curve"][0]) < 1.5 and abs(d["dot"][1] - d["curve"][1]) < 1.5
 
+    page.evaluate(SCROLL_BELOW_HEADER_JS, LIVE_FIGURES)  # the legend clear of the page's header
     first_run = _curves_frame(page).element_handle().content_frame().locator(".legendtoggle").first
     box = first_run.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + box["height"] / 2)
