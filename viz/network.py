@@ -174,7 +174,8 @@ def training_curves(
     diverged_at: np.ndarray,
 ) -> go.Figure:
     """A 2 × 2 grid of curves [run, evaluation] against `x` [run, evaluation] (steps or
-    epochs); a diverged run's curves stop at its step with a ✕."""
+    epochs), the x tick labels on the lower row only (the panels share x, and the lower titles
+    need the room in presentation mode); a diverged run's curves stop at its step with a ✕."""
     fig = make_subplots(
         rows=2,
         cols=2,
@@ -223,9 +224,11 @@ def training_curves(
         axis = value_axis(values) if loss else dict(range=[0, 1.02], tickformat=".0%")
         fig.update_yaxes(axis_style("") | dict(showgrid=True) | axis, row=row, col=col)
         fig.update_xaxes(
-            axis_style(x_title if row == 2 else "") | dict(showgrid=True), row=row, col=col
+            axis_style(x_title if row == 2 else "") | dict(showgrid=True, showticklabels=row == 2),
+            row=row,
+            col=col,
         )
-    lecture_layout(fig, CURVE_HEIGHT, dict(l=70, r=20, t=90, b=60))
+    lecture_layout(fig, CURVE_HEIGHT, dict(l=85, r=20, t=90, b=60))
     fig.update_annotations(
         font=dict(size=palette.FONT_SIZE + 1, color="#222222"), yshift=palette.TITLE_LIFT
     )
