@@ -174,8 +174,9 @@ def training_curves(
     diverged_at: np.ndarray,
 ) -> go.Figure:
     """A 2 × 2 grid of curves [run, evaluation] against `x` [run, evaluation] (steps or
-    epochs), the x tick labels on the lower row only (the panels share x, and the lower titles
-    need the room in presentation mode); a diverged run's curves stop at its step with a ✕."""
+    epochs), one x axis for all four panels (a zoom moves them together) with its tick labels on
+    the lower row only (the lower titles need the room in presentation mode); a diverged run's
+    curves stop at its step with a ✕."""
     fig = make_subplots(
         rows=2,
         cols=2,
@@ -224,7 +225,8 @@ def training_curves(
         axis = value_axis(values) if loss else dict(range=[0, 1.02], tickformat=".0%")
         fig.update_yaxes(axis_style("") | dict(showgrid=True) | axis, row=row, col=col)
         fig.update_xaxes(
-            axis_style(x_title if row == 2 else "") | dict(showgrid=True, showticklabels=row == 2),
+            axis_style(x_title if row == 2 else "")
+            | dict(showgrid=True, showticklabels=row == 2, matches=None if p == 0 else "x"),
             row=row,
             col=col,
         )
