@@ -33,10 +33,39 @@ function plotlyFor(figures) {
     if (plotlyBundle === wanted) return false;
     const replaced = plotlyBundle !== null;
     await loadScript(PLOTLY_FILES[wanted]);
+    memoizeArrayAttributes(window.Plotly.PlotSchema);
     plotlyBundle = wanted;
     return replaced;
   };
   const result = plotlyChain.then(step);
   plotlyChain = result.catch(() => {});
   return result;
+}
+
+// Before each calc plotly.js lists every trace's data-array attributes by crawling the trace
+// type's whole attribute schema (`PlotSchema.findArrayAttributes`, kept only to add their values
+// to hover and click event data): ≈ 0.8 ms per trace here, a fifth of a redraw. That list
+// follows from the trace's type and which of its given attributes are arrays, so it is crawled
+// once for each such shape of trace and reused.
+function memoizeArrayAttributes(schema) {
+  if (schema.findArrayAttributes.crawl) return;  // this bundle's schema is memoized already
+  const crawl = schema.findArrayAttributes, lists = new Map();
+  const isArray = v => Array.isArray(v) || ArrayBuffer.isView(v) || (v && v.bdata !== undefined);
+  function arrayPaths(value, path, into) {
+    for (const key in value) {
+      const v = value[key];
+      if (Array.isArray(v) && v.some(item => item && item.constructor === Object)) {
+        v.forEach((item, i) => arrayPaths(item, `${path}${key}[${i}].`, into));  // e.g. dimensions
+      } else if (isArray(v)) into.push(path + key);
+      else if (v && typeof v === "object") arrayPaths(v, path + key + ".", into);
+    }
+    return into;
+  }
+  const memoized = trace => {
+    const shape = (trace.type || "") + "|" + arrayPaths(trace._input || {}, "", []).join(",");
+    if (!lists.has(shape)) lists.set(shape, crawl(trace));
+    return lists.get(shape).slice();
+  };
+  memoized.crawl = crawl;
+  schema.findArrayAttributes = memoized;
 }

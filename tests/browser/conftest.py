@@ -137,6 +137,22 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
 
 LIVE_FIGURES = 'iframe[title="components.live_figures.live_figures"]'
 
+# components/plotly_loader.js memoizes plotly.js's schema crawl for a trace's data arrays: for
+# every trace drawn in the frame, the memoized list and a fresh crawl's, where they differ.
+ARRAY_ATTRIBUTES_JS = """() => {
+    const find = Plotly.PlotSchema.findArrayAttributes;
+    if (!find.crawl) return 'not memoized';
+    return [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => gd._fullData.map(
+        trace => [trace.type, find(trace).join(), find.crawl(trace).join()]
+    )).filter(([, memoized, crawled]) => memoized !== crawled);
+}"""
+
+
+def array_attributes_differ(frame: Frame) -> list | str:
+    """The traces of `frame`'s charts whose memoized data-array attributes differ from plotly.js's
+    own crawl (none: an empty list)."""
+    return frame.evaluate(ARRAY_ATTRIBUTES_JS)
+
 
 def live_frame(page: Page, timeout: float = 60_000) -> Frame:
     """The live-figures component's frame, once it has drawn its first figures (it marks its

@@ -5,7 +5,7 @@ cut at the right, one label per decade on log axes, minima drawn on top)."""
 import itertools
 
 import pytest
-from conftest import screenshot, wait_for_app_idle
+from conftest import array_attributes_differ, screenshot, wait_for_app_idle
 from playwright.sync_api import Frame, Page, expect
 
 from lessons.learning_rate import CATALOG as LESSONS
@@ -190,6 +190,7 @@ def test_run_1s_rate_and_the_start_redraw_the_views_and_the_link(page: Page, app
         assert part not in page.url, f"{key} changes the link"
         assert step_label(frame) == f"step {end} / {end}"
         expect(frame.locator(".legend")).to_contain_text("η=0.6, constant rate")  # renamed
+        assert array_attributes_differ(frame) == []
     frame.locator("#slider").focus()
     frame.locator("#slider").press("Home")
     expect(frame.locator("#step")).to_have_text(f"step 0 / {end}")

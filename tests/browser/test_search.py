@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import CHARTS_JS, screenshot, wait_for_app_idle
+from conftest import CHARTS_JS, array_attributes_differ, screenshot, wait_for_app_idle
 from playwright.sync_api import Browser, Page, expect
 
 from lessons.search import CATALOG as PRESETS
@@ -201,6 +201,8 @@ def test_budget_and_start_rerun_their_fragment_and_redraw_what_they_change(
     assert "start=-2.4" in projector.url.replace("%2C", ","), projector.url
     assert "lesson=" not in projector.url, "a moved start is no longer the preset"
     assert projector.locator('[data-testid="stAlert"]').count() == 0
+    live = projector.locator("iframe").first.element_handle().content_frame()
+    assert array_attributes_differ(live) == []  # heat maps, contours, scatters and bars
 
 
 def test_a_box_dragged_on_the_rounds_chart_is_the_next_rounds_region(projector: Page, app_url: str):
