@@ -80,4 +80,4 @@ def test_the_learning_rate_lab_runs_on_a_typed_formula():
     assert at.query_params["land"].startswith("formula:x^2/2")
     land = landscapes.lookup(at.session_state["lab.land"])
     assert (at.session_state["lab.sx"], at.session_state["lab.sy"]) == land.default_start
-    assert len(at.dataframe[0].value) == at.session_state["lab.n_runs"]
+    assert len(at.table[0].value) == at.session_state["lab.n_runs"]

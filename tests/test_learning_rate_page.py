@@ -48,7 +48,7 @@ def test_each_lesson_runs_with_its_runs(key):
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
     assert at.session_state["lab.n_runs"] == len(LESSONS[key].runs)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["run"]) == [run.label for run in LESSONS[key].runs]
 
 
@@ -77,7 +77,7 @@ def test_a_link_restores_the_same_runs():
     again = open_page(shared)
     assert not again.exception
     assert link(again) == shared
-    assert list(again.dataframe[0].value["run"]) == list(at.dataframe[0].value["run"])
+    assert list(again.table[0].value["run"]) == list(at.table[0].value["run"])
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_equal_learning_rate_lines_are_told_apart_by_dashes():
 
 def test_the_sharp_flat_table_and_map_name_the_minimum_each_run_ends_in():
     at = lesson_page("sharp_flat")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns[:2]) == ["run", "ends in"]
     assert list(table["ends in"]) == ["sharp pit (1, 0)"] + ["flat bowl (−1, 0)"] * 3
     _, figure = linked(at)

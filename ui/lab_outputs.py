@@ -1,6 +1,6 @@
 """What the learning-rate lab shows under its title: the page's full run draws the headings and
 notes, which no slider changes, with a box for each part that the page's fragment redraws (the
-runs' caption and linked views, the warnings, the noise spread, the schedules' runs, the table,
+runs' caption and linked views, the warnings, the noise spread, the table,
 the gradient norms and the LR range test), so a slider move redraws only those."""
 
 from dataclasses import dataclass
@@ -18,13 +18,11 @@ from ui.lab_sections import GRADIENT_NOTE, GRADIENT_TITLE, SPREAD_NOTE, SPREAD_T
 @dataclass(frozen=True)
 class Boxes:
     """Where the fragment draws: `views` (the caption and the linked views), `alerts`, `spread`
-    (None without noise), `names` (beside each schedule's formula), `table`, `gradient` (None
-    without clipping) and `range_test`."""
+    (None without noise), `table`, `gradient` (None without clipping) and `range_test`."""
 
     views: object
     alerts: object
     spread: object
-    names: dict
     table: object
     gradient: object
     range_test: object
@@ -45,7 +43,7 @@ def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
         st.subheader(SPREAD_TITLE)
         st.caption(SPREAD_NOTE)
         spread = st.container()
-    names = lab_sections.schedule_formulas(schedules)
+    lab_sections.schedule_formulas(schedules)
     st.subheader("Each run in numbers")
     table = st.container()
     gradient = None
@@ -54,7 +52,7 @@ def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
         st.caption(GRADIENT_NOTE)
         gradient = st.container()
     st.subheader("LR range test")
-    return Boxes(views, alerts, spread, names, table, gradient, st.container())
+    return Boxes(views, alerts, spread, table, gradient, st.container())
 
 
 def below_the_views(boxes: Boxes, land, configs, labels: list[str]) -> None:
@@ -69,7 +67,6 @@ def below_the_views(boxes: Boxes, land, configs, labels: list[str]) -> None:
         points = np.stack([t.points[0, 0] for t in trajectories])
         with boxes.spread:
             lab_sections.spread_chart(labels, points, diverged_at, land)
-    lab_sections.schedule_names(boxes.names, labels, configs)
     minimum = background(land.key).minimum
     with boxes.table:
         lab_sections.table_section(labels, configs, trajectories, land, minimum)

@@ -10,6 +10,7 @@ import landscapes
 from optimizers.analysis import lab_table
 from optimizers.schedules import CATALOG as SCHEDULES
 from ui.lab_frames import framed
+from ui.tables import static_table
 from viz import colour
 from viz.lr_lab import gradient_norm_figure, spread_figure, tail_distance
 
@@ -83,8 +84,7 @@ def table_section(labels, configs, trajectories, land, floor: float) -> None:
                 where = f"{names[end].split(',')[0]} {_point(land.minima[end][0])}"
             rows[i] = {"run": row.pop("run"), "ends in": where} | row
     short = {"distance to nearest minimum": "to nearest min.", "noise σ/√B": "σ/√B"}
-    config = {key: st.column_config.Column(label) for key, label in short.items()}
-    st.dataframe(rows, hide_index=True, column_config=config)
+    static_table([{short.get(k, k): v for k, v in row.items()} for row in rows])
 
 
 def wrapped(latex: str) -> str:
@@ -96,31 +96,22 @@ def wrapped(latex: str) -> str:
     return r"\begin{gathered}" + r" \\ ".join(p.strip() for p in parts) + r"\end{gathered}"
 
 
-def schedule_formulas(schedules) -> dict:
+def schedule_formulas(schedules) -> None:
     """One row per schedule in use (`schedules`: each run's, None for the constant rate), in
-    the order of first use: its formula, and the box beside it that `schedule_names` fills.
-    The formulas depend on the schedules alone, so a page draws them outside its fragment."""
+    the order of first use: the swatches of the runs that use it (the runs' colours), its name
+    and its formula. They depend on the schedules alone, so a page draws them outside its
+    fragment, once, not on every slider move."""
     keys = [schedule[0] if schedule else "constant" for schedule in schedules]
-    boxes = {}
     for key in dict.fromkeys(keys):
         name, formula = st.columns([2, 3], vertical_alignment="center")
-        formula.latex(wrapped(SCHEDULES[key].latex))
-        boxes[key] = name
-    return boxes
-
-
-def schedule_names(boxes: dict, labels, configs) -> None:
-    """Beside each formula (`boxes` from `schedule_formulas`): the swatches of its runs, its name
-    and the runs' labels."""
-    keys = [c.schedule[0] if c.schedule else "constant" for c in configs]
-    for key, box in boxes.items():
-        runs = [r for r, k in enumerate(keys) if k == key]
-        swatches = "".join(f"<span style='color:{colour(r)}'>■</span>" for r in runs)
-        who = "every run" if len(runs) == len(labels) else ", ".join(labels[r] for r in runs)
-        box.markdown(
-            f"<span style='font-size:1.4rem'>{swatches}</span> **{SCHEDULES[key].name}** ({who})",
+        swatches = "".join(
+            f"<span style='color:{colour(r)}'>■</span>" for r, k in enumerate(keys) if k == key
+        )
+        name.markdown(
+            f"<span style='font-size:1.4rem'>{swatches}</span> **{SCHEDULES[key].name}**",
             unsafe_allow_html=True,
         )
+        formula.latex(wrapped(SCHEDULES[key].latex))
 
 
 SPREAD_TITLE = "How far each run wanders at the end"
