@@ -13,6 +13,7 @@ from ui.binder import Binder
 from ui.charts import live_chart
 from ui.landscape_pictures import landscape_pictures
 from ui.loss_landscape_view import LandscapeConfig, load, read_controls, span_slider
+from ui.tables import static_table
 
 ss = st.session_state
 
@@ -113,8 +114,8 @@ def pictures(drawn: LandscapeConfig) -> None:
                 "basin width along d₁": f"{line.width:.3f}",
             }
         )
-    left.dataframe(lines_table, hide_index=True)
-    right.dataframe(
+    static_table(lines_table, left)
+    static_table(
         [
             {
                 "slice": picture.name,
@@ -125,7 +126,7 @@ def pictures(drawn: LandscapeConfig) -> None:
             }
             for picture in result.pictures
         ],
-        hide_index=True,
+        right,
     )
 
 

@@ -104,7 +104,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     plane = LESSONS[key].config.view != "random"
     assert len(charts(at)) == (4 if plane else 3)
     assert any("off the plane" in w.value for w in at.warning) == plane
-    assert len(at.dataframe) == 2
+    assert len(at.table) == 2
 
 
 @pytest.mark.parametrize("key", list(LESSONS))

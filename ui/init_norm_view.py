@@ -25,6 +25,7 @@ from optimizers.run_config import finite_float
 from ui.cached import background
 from ui.charts import drawn_once, live_chart, live_charts
 from ui.sliders import log_options, number
+from ui.tables import static_table
 from viz import init_norm as figures
 
 WIDTHS = (16, 32, 64, 128, 256)
@@ -326,7 +327,7 @@ def show_batch_norm(config: InitNormConfig) -> None:
     sizes = sorted({2, 4, 8, 16, 32, 64, 128, 256, ss["in.batch"]})
     right.select_slider("batch size B", sizes, key="in.batch")
     x, step, _, _ = batch_numbers(config.batch, config.momentum, config.seed)
-    right.dataframe(
+    static_table(
         [
             {
                 "unit": j + 1,
@@ -340,7 +341,7 @@ def show_batch_norm(config: InitNormConfig) -> None:
             }
             for j in range(TABLE_UNITS)
         ],
-        hide_index=True,
+        right,
     )
     right.caption(
         f"One layer, {TABLE_UNITS} units, a batch of B = {config.batch} pre-activations x drawn "

@@ -9,6 +9,7 @@ import streamlit as st
 
 from networks.train import TrainConfig
 from ui.charts import live_chart
+from ui.tables import static_table
 from viz.network import replay_marks, training_curves
 
 REPLAY_KEY = "net.replay"
@@ -71,4 +72,4 @@ def curves_and_numbers(config: TrainConfig, history, names: list[str], styles: l
         }
         for r, name in enumerate(names)
     ]
-    st.dataframe(rows, hide_index=True)
+    static_table(rows)

@@ -6,6 +6,7 @@ import streamlit as st
 from ui.cached import background, basins, inspector
 from ui.charts import plotly_chart
 from ui.export import EXPORT_OPEN, export_section
+from ui.tables import static_table
 from viz import basins_figure
 from viz.palette import optimizer_styles
 from viz.race import drawing
@@ -85,7 +86,7 @@ def inspector_section(config) -> None:
     figure, rows = inspector(config, k)
     look, table = st.columns([3, 2])
     plotly_chart(figure, look)
-    table.dataframe(rows, hide_index=True)
+    static_table(rows, table)
 
 
 def basins_section(config, names: list[str], land) -> None:
