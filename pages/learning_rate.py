@@ -16,9 +16,10 @@ from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
 from ui import controls
+from ui.ahead import rounded_start
 from ui.binder import Binder
 from ui.export import chart_config
-from ui.lab_figures import linked
+from ui.lab_figures import linked, prepare_next_start
 from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
@@ -61,6 +62,7 @@ def lab_view(land, noise: float, seed: int) -> None:
     """The sliders a lecturer moves most (the start, each run's hyperparameters) and everything
     they change: moving one reruns only this, not the rest of the page and its sidebar."""
     (start,) = controls.starts_control(start_box, "lab.", land)
+    start = rounded_start(start)
     settings = [
         (spec.key, controls.hyperparam_sliders(box, f"lab.{i}.", spec))
         for i, (spec, box) in enumerate(zip(methods, slider_boxes, strict=True))
@@ -88,6 +90,8 @@ def lab_view(land, noise: float, seed: int) -> None:
             figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
         )
     below_the_views(boxes, land, configs, labels)
+    prepare_next_start(configs, land.domain, ss.get("lab.x_shown"))  # while the class looks
+    ss["lab.x_shown"] = start[0]
 
 
 sidebar.subheader("Shared by every run")

@@ -15,10 +15,11 @@ from optimizers.run_config import RunConfig
 from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls
+from ui.ahead import rounded_start
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_charts import prepare
-from ui.search_runs import next_start, rounded_start
+from ui.search_runs import next_start
 from ui.search_sections import page_layout, searched_sections, start_over
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}

@@ -175,3 +175,31 @@ def test_long_schedule_formulas_wrap_at_their_top_level_parts():
     latex = wrapped(SCHEDULES["cosine_restarts"].latex)
     assert latex.startswith(r"\begin{gathered}") and latex.count(r"\\") == 2
     assert wrapped(SCHEDULES["constant"].latex) == SCHEDULES["constant"].latex
+
+
+def test_the_lab_prepares_the_next_start_on_the_worker():
+    """After a start move, the runs one start step further the same way are built in the
+    background (runs, linked views, range test): once ready, the press there is a cache hit."""
+    import time
+    from dataclasses import replace
+
+    import landscapes
+    from optimizers.lab_config import LabConfig
+    from ui import lab_figures
+    from ui.ahead import start_ahead
+
+    at = open_page()
+    deadline = time.monotonic() + 60
+    while lab_figures._AHEAD.busy() and time.monotonic() < deadline:
+        time.sleep(0.1)  # a job an earlier page left there: one at a time
+    slider = at.slider(key="lab.sx")
+    at.slider(key="lab.sx").set_value(slider.value - float(slider.step)).run()  # leftwards
+    assert not at.exception
+    runs = LabConfig.from_query(link(at)).runs
+    x, y = runs[0].starts[0]
+    ahead = start_ahead((x, y), landscapes.lookup(runs[0].landscape).domain, x + 1)
+    assert ahead[0] < x, "the way the slider moved"
+    moved = tuple(replace(config, starts=(ahead,)) for config in runs)
+    while not lab_figures._AHEAD.ready(repr(moved)) and time.monotonic() < deadline + 60:
+        time.sleep(0.1)
+    assert lab_figures._AHEAD.ready(repr(moved))

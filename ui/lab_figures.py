@@ -4,6 +4,10 @@ The linked views and the LR range test are kept keyed on the configs that make t
 caches key a RunConfig by its `repr`, which spells out every field), so a slider moved back to a
 value seen before costs no building, and the range test, which sweeps run 1's rate, is the same
 figure for every rate of run 1: it changes with the start, the schedule, … but not the rate.
+
+The start one slider step on is built ahead (`prepare_next_start`), on the server's one lab
+worker, while the class looks at the current one: its runs, linked views and range test are in
+these caches when the slider gets there.
 """
 
 from dataclasses import replace
@@ -18,11 +22,15 @@ from optimizers.analysis import divergence_edge, regions
 from optimizers.params import Params
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
+from ui.ahead import SETTLE, Ahead, in_this_run, start_ahead
 from ui.cached import background, range_test, run
 from ui.lab_sections import map_names
+from ui.labels import run_labels
 from viz.lr_lab import linked_figure, lr_range_figure
 
 BY_CONFIG = {RunConfig: repr}
+AHEAD_KEPT = 16
+_AHEAD = Ahead(AHEAD_KEPT, "lab-ahead")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_CONFIG)
@@ -72,3 +80,19 @@ def _range_figure(config: RunConfig) -> dict:  # a shared dict: never changed
 def range_figure(config: RunConfig) -> dict:
     """The LR range test of run 1 (`config`): final f − f* for each rate of the rate slider."""
     return _range_figure(range_config(config))
+
+
+def prepare_next_start(configs: tuple[RunConfig, ...], domain, previous_x: float | None) -> None:
+    """The runs of `configs` from the start one slider step on (`ui.ahead.start_ahead`): their
+    linked views (under the labels they will have, no lesson's) and run 1's range test, built on
+    the worker into the caches, unless it is busy or did them already."""
+    ahead = start_ahead(configs[0].starts[0], domain, previous_x)
+    if ahead is None:
+        return
+    moved = tuple(replace(config, starts=(ahead,)) for config in configs)
+
+    def build() -> None:
+        linked(moved, tuple(run_labels(moved)))
+        range_figure(moved[0])
+
+    _AHEAD.prepare(repr(moved), in_this_run(build), SETTLE)

@@ -7,17 +7,15 @@
   (`revised`).
 """
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import numpy as np
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from optimizers.run_config import RunConfig
 from optimizers.search_config import SearchConfig
-from ui.ahead import SETTLE, Ahead
+from ui.ahead import SETTLE, Ahead, in_this_run
 from ui.search_runs import BY_CONFIG, race, response_surface, rounds, trials, unzoomed
 from viz.search import (
     best_after_n_figure,
@@ -74,24 +72,12 @@ def race_chart(search: SearchConfig) -> dict:
     return _race_chart(unzoomed(search))
 
 
-def _in_this_run(work: Callable) -> Callable:
-    """`work` to be run on another thread with this script run's context (Streamlit's caches
-    ask for one)."""
-    ctx = get_script_run_ctx()
-
-    def run(*args):
-        add_script_run_ctx(threading.current_thread(), ctx)
-        return work(*args)
-
-    return run
-
-
 def charts_as_ready(search: SearchConfig) -> Iterator[tuple[str, dict]]:
     """("surface", chart) and ("race", chart) in the order they are ready, each built, from now
     on, on a thread of its own: XLA releases the GIL and the machine has a second core, so on a
     new start the race (a quarter of the surface's work) is drawn while the surface is still
     computed, and on a new budget the surface (cached, only the trials are new) comes first."""
-    built = _in_this_run(lambda chart: chart(search))
+    built = in_this_run(lambda chart: chart(search))
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-chart")
     futures = {pool.submit(built, surface_chart): "surface", pool.submit(built, race_chart): "race"}
     pool.shutdown(wait=False)  # both run to the end; the pool takes nothing more
@@ -107,7 +93,7 @@ def prepare(search: SearchConfig) -> None:
         for chart in (surface_chart, race_chart, rounds_chart):
             chart(search)
 
-    _AHEAD.prepare(repr(search), _in_this_run(build), SETTLE)
+    _AHEAD.prepare(repr(search), in_this_run(build), SETTLE)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONFIG)

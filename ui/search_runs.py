@@ -16,31 +16,18 @@ from optimizers.search import (
     surface,
 )
 from optimizers.search_config import SearchConfig
-from ui.controls import start_step
+from ui.ahead import start_ahead
 
 SURFACE_SIZE = 100
 RACE_SEEDS = 200
-START_DIGITS = 9
 BY_CONFIG = {RunConfig: repr, SearchConfig: repr}
 
 
-def rounded_start(start: tuple[float, float]) -> tuple[float, float]:
-    """A start to START_DIGITS decimals, so that a slider's -2.9699999999999998 and the step
-    worked out ahead, -2.97, name the same runs."""
-    return round(float(start[0]), START_DIGITS), round(float(start[1]), START_DIGITS)
-
-
 def next_start(search: SearchConfig, domain, previous_x: float | None) -> SearchConfig | None:
-    """The search from one start-x slider step (`ui.controls.start_step`) further in the
-    direction the slider last moved from `previous_x` (rightwards before it has moved), or None
-    beyond the domain's edge."""
-    (x0, x1), _ = domain
-    x, y = search.run.starts[0]
-    step = start_step(x0, x1) * (-1 if previous_x is not None and previous_x > x else 1)
-    ahead = rounded_start((x + step, y))
-    if not x0 <= ahead[0] <= x1:
-        return None
-    return replace(search, run=replace(search.run, starts=(ahead,)))
+    """The search from the start one slider step on (`ui.ahead.start_ahead`), or None beyond
+    the domain's edge."""
+    ahead = start_ahead(search.run.starts[0], domain, previous_x)
+    return None if ahead is None else replace(search, run=replace(search.run, starts=(ahead,)))
 
 
 def unzoomed(search: SearchConfig) -> SearchConfig:
