@@ -19,7 +19,7 @@ from ui import controls
 from ui.ahead import rounded_start
 from ui.binder import Binder
 from ui.export import chart_config
-from ui.lab_figures import linked, prepare_next_start
+from ui.lab_figures import linked, prepare_next
 from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
@@ -90,8 +90,8 @@ def lab_view(land, noise: float, seed: int) -> None:
             figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
         )
     below_the_views(boxes, land, configs, labels)
-    prepare_next_start(configs, land.domain, ss.get("lab.x_shown"))  # while the class looks
-    ss["lab.x_shown"] = start[0]
+    prepare_next(configs, ss.get("lab.shown"), land.domain)  # while the class looks
+    ss["lab.shown"] = configs
 
 
 sidebar.subheader("Shared by every run")

@@ -133,3 +133,34 @@ def test_the_charts_a_slider_changes_are_drawn_in_frames_that_plotly_updates_in_
     gradient = frame_args(at, "lab_gradient")
     assert gradient["steps"] is None and gradient["config"]["downloadSVG"] == "lab-gradient-norm"
     assert json.loads(range_spec(at))["layout"]["title"]["text"].startswith("<b>Run 1 (")
+
+
+def test_the_next_step_follows_the_slider_moved_last():
+    """A rate moved up is prepared one option further up, for that run only; a start moved
+    left, one step further left for every run; past a slider's end, nothing."""
+    from optimizers import CATALOG as OPTIMIZERS
+    from optimizers.params import Params
+    from ui.controls import start_step
+    from ui.lab_figures import next_configs
+    from ui.sliders import log_options
+
+    configs = tuple(run.config for run in LESSONS["decay_under_noise"].runs)
+    domain = landscapes.lookup(configs[0].landscape).domain
+    key, hp = configs[1].optimizers[0]
+    spec = OPTIMIZERS[key].hyperparam("learning_rate")
+    options = log_options(spec.min, spec.max, hp["learning_rate"])
+    k = options.index(hp["learning_rate"])
+
+    def with_rate(rate):
+        slot = ((key, Params(dict(hp) | {"learning_rate": rate})),)
+        return (configs[0], replace(configs[1], optimizers=slot), *configs[2:])
+
+    ahead = next_configs(with_rate(options[k]), with_rate(options[k - 1]), domain)
+    assert ahead == with_rate(options[k + 1])
+    assert next_configs(with_rate(options[-1]), with_rate(options[-2]), domain) is None
+
+    (x, y), step = configs[0].starts[0], start_step(*domain[0])
+    left = tuple(replace(c, starts=((x - step, y),)) for c in configs)
+    ahead = next_configs(left, configs, domain)
+    assert [c.starts[0] for c in ahead] == [pytest.approx((x - 2 * step, y))] * len(configs)
+    assert [replace(c, starts=()) for c in ahead] == [replace(c, starts=()) for c in configs]

@@ -5,9 +5,9 @@ caches key a RunConfig by its `repr`, which spells out every field), so a slider
 value seen before costs no building, and the range test, which sweeps run 1's rate, is the same
 figure for every rate of run 1: it changes with the start, the schedule, … but not the rate.
 
-The start one slider step on is built ahead (`prepare_next_start`), on the server's one lab
-worker, while the class looks at the current one: its runs, linked views and range test are in
-these caches when the slider gets there.
+The next step of the slider moved last (the start, or a run's rate) is built ahead
+(`prepare_next`) on the server's one lab worker while the class looks at the current one: its
+runs, linked views and range test are in these caches when the slider gets there.
 """
 
 from dataclasses import replace
@@ -26,6 +26,7 @@ from ui.ahead import SETTLE, Ahead, in_this_run, start_ahead
 from ui.cached import background, range_test, run
 from ui.lab_sections import map_names
 from ui.labels import run_labels
+from ui.sliders import next_option
 from viz.lr_lab import linked_figure, lr_range_figure
 
 BY_CONFIG = {RunConfig: repr}
@@ -82,14 +83,45 @@ def range_figure(config: RunConfig) -> dict:
     return _range_figure(range_config(config))
 
 
-def prepare_next_start(configs: tuple[RunConfig, ...], domain, previous_x: float | None) -> None:
-    """The runs of `configs` from the start one slider step on (`ui.ahead.start_ahead`): their
-    linked views (under the labels they will have, no lesson's) and run 1's range test, built on
-    the worker into the caches, unless it is busy or did them already."""
-    ahead = start_ahead(configs[0].starts[0], domain, previous_x)
-    if ahead is None:
+def _rate_moved(config: RunConfig, before: RunConfig) -> bool:
+    """Whether only the learning rate of the run's optimizer differs between the two."""
+    (key, hp), (key_before, hp_before) = config.optimizers[0], before.optimizers[0]
+    same_rest = replace(config, optimizers=before.optimizers) == before and key == key_before
+    rest = {k: v for k, v in hp.items() if k != "learning_rate"}
+    return same_rest and rest == {k: v for k, v in hp_before.items() if k != "learning_rate"}
+
+
+def next_configs(configs, previous, domain) -> tuple[RunConfig, ...] | None:
+    """The runs one slider step further the way the last move went (`previous`: the runs
+    before it, None at first): run i's learning rate one option on (`ui.sliders.next_option`)
+    when only that moved, else the start one step on (`ui.ahead.start_ahead`; rightwards at
+    first); None past a slider's end."""
+    moved = []
+    if previous and len(previous) == len(configs):
+        moved = [i for i, (a, b) in enumerate(zip(configs, previous, strict=True)) if a != b]
+    if len(moved) == 1:
+        i = moved[0]
+        if _rate_moved(configs[i], previous[i]):
+            key, hp = configs[i].optimizers[0]
+            rate, before = hp["learning_rate"], previous[i].optimizers[0][1]["learning_rate"]
+            rate_spec = OPTIMIZERS[key].hyperparam("learning_rate")
+            ahead = next_option(rate_spec, rate, up=rate > before)
+            if ahead is None:
+                return None
+            slot = ((key, Params(dict(hp) | {"learning_rate": ahead})),)
+            return (*configs[:i], replace(configs[i], optimizers=slot), *configs[i + 1 :])
+    start = configs[0].starts[0]
+    ahead = start_ahead(start, domain, previous[0].starts[0][0] if previous else None)
+    return None if ahead is None else tuple(replace(c, starts=(ahead,)) for c in configs)
+
+
+def prepare_next(configs: tuple[RunConfig, ...], previous, domain) -> None:
+    """The runs one slider step on (`next_configs`): their linked views (under the labels they
+    will have, no lesson's) and run 1's range test, built on the worker into the caches, unless
+    it is busy or did them already."""
+    moved = next_configs(configs, previous, domain)
+    if moved is None:
         return
-    moved = tuple(replace(config, starts=(ahead,)) for config in configs)
 
     def build() -> None:
         linked(moved, tuple(run_labels(moved)))

@@ -17,6 +17,16 @@ def log_options(lo: float, hi: float, current: float) -> list[float]:
     return sorted({v for v in values if lo <= v <= hi} | {float(current)})
 
 
+def next_option(h: Hyperparam, value: float, up: bool) -> float | None:
+    """The value a log-scaled hyperparameter's slider (`param_slider`) takes one step up or down
+    from `value`; None at its end, or for a plain slider (whose float steps the browser adds)."""
+    if h.scale != "log":
+        return None
+    options = log_options(h.min, h.max, value)
+    i = options.index(float(value)) + (1 if up else -1)
+    return options[i] if 0 <= i < len(options) else None
+
+
 def number(value: float) -> str:
     return f"{value:.4g}"
 
