@@ -18,6 +18,7 @@ from optimizers.run_config import RunConfig
 from ui import controls
 from ui.ahead import rounded_start
 from ui.binder import Binder
+from ui.charts import presenting
 from ui.export import chart_config
 from ui.lab_figures import linked, prepare_next
 from ui.lab_outputs import below_the_views, lab_boxes
@@ -85,12 +86,12 @@ def lab_view(land, noise: float, seed: int) -> None:
             f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) "
             f"and draws the same noise (seed {seed})."
         )
-        figure, markers = linked(configs, tuple(labels))
+        figure, markers = linked(configs, tuple(labels), presenting())
         linked_steps(
             figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
         )
     below_the_views(boxes, land, configs, labels)
-    prepare_next(configs, ss.get("lab.shown"), land.domain)  # while the class looks
+    prepare_next(configs, ss.get("lab.shown"), land.domain, presenting())  # while they look
     ss["lab.shown"] = configs
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from viz import palette
 from viz.network import replay_marks
-from viz.present import enlarge
+from viz.present import TITLE_STANDOFF, enlarge
 
 
 def test_text_markers_lines_and_pixel_shapes_grow_by_the_factor_and_data_stays():
@@ -31,3 +31,21 @@ def test_text_markers_lines_and_pixel_shapes_grow_by_the_factor_and_data_stays()
         assert dot["y1"] - dot["y0"] == pytest.approx(1.5 * palette.HEAD_SIZE)
         assert (dot["xanchor"], dot["yanchor"]) == (shape["xanchor"], shape["yanchor"])
     assert figure == before  # the figure itself is not changed
+
+
+def test_margins_and_axis_title_standoffs_make_room_for_the_larger_labels():
+    figure = {
+        "data": [],
+        "layout": {
+            "margin": {"l": 60, "b": 40, "t": 20, "r": 10, "pad": 4},
+            "xaxis": {"title": {"text": "steps"}},
+            "yaxis2": {"title": {"text": "loss", "standoff": 3}},
+            "xaxis3": {"title": {"text": ""}},
+        },
+    }
+    big = enlarge(figure, 1.5)["layout"]
+    assert big["margin"] == {"l": 90, "b": 60, "t": 30, "r": 15, "pad": 4}
+    assert big["xaxis"]["title"]["standoff"] == pytest.approx(1.5 * TITLE_STANDOFF)
+    assert big["yaxis2"]["title"]["standoff"] == 3  # a figure's own standoff stays
+    assert "standoff" not in big["xaxis3"]["title"]  # no title, no room
+    assert "standoff" not in figure["layout"]["xaxis"]["title"]

@@ -26,8 +26,10 @@ from ui.ahead import SETTLE, Ahead, in_this_run, start_ahead
 from ui.cached import background, range_test, run
 from ui.lab_sections import map_names
 from ui.labels import run_labels
+from ui.lecture import PRESENT_FACTOR
 from ui.sliders import next_option
 from viz.lr_lab import linked_figure, lr_range_figure
+from viz.present import enlarge
 
 BY_CONFIG = {RunConfig: repr}
 AHEAD_KEPT = 16
@@ -35,8 +37,11 @@ _AHEAD = Ahead(AHEAD_KEPT, "lab-ahead")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_CONFIG)
-def linked(configs: tuple[RunConfig, ...], labels: tuple[str, ...]) -> tuple[str, list[dict]]:
-    """The linked views of the runs as the component's JSON, and its markers."""
+def linked(
+    configs: tuple[RunConfig, ...], labels: tuple[str, ...], present: bool = False
+) -> tuple[str, list[dict]]:
+    """The linked views of the runs as the component's JSON (enlarged for presentation mode
+    when `present`), and its markers."""
     land = landscapes.lookup(configs[0].landscape)
     trajectories = [run(config) for config in configs]
     figure, markers = linked_figure(
@@ -50,7 +55,7 @@ def linked(configs: tuple[RunConfig, ...], labels: tuple[str, ...]) -> tuple[str
         land.domain,
         map_names(land, trajectories),
     )
-    return figure_json(figure), markers
+    return figure_json(enlarge(figure, PRESENT_FACTOR) if present else figure), markers
 
 
 def range_config(config: RunConfig) -> RunConfig:
@@ -115,7 +120,7 @@ def next_configs(configs, previous, domain) -> tuple[RunConfig, ...] | None:
     return None if ahead is None else tuple(replace(c, starts=(ahead,)) for c in configs)
 
 
-def prepare_next(configs: tuple[RunConfig, ...], previous, domain) -> None:
+def prepare_next(configs: tuple[RunConfig, ...], previous, domain, present: bool) -> None:
     """The runs one slider step on (`next_configs`): their linked views (under the labels they
     will have, no lesson's) and run 1's range test, built on the worker into the caches, unless
     it is busy or did them already."""
@@ -124,7 +129,7 @@ def prepare_next(configs: tuple[RunConfig, ...], previous, domain) -> None:
         return
 
     def build() -> None:
-        linked(moved, tuple(run_labels(moved)))
+        linked(moved, tuple(run_labels(moved)), present)
         range_figure(moved[0])
 
     _AHEAD.prepare(repr(moved), in_this_run(build), SETTLE)

@@ -5,14 +5,23 @@ the back of a room the same figure needs larger type and thicker lines, and a fi
 where all of them are: a `size` under any `font`, `textfont` or `marker`, a `width` under any
 `line`, and the extent of a shape sized in pixels (`xsizemode`/`ysizemode` "pixel"). `enlarge`
 scales those, nothing else, so one function serves every figure.
+
+Larger tick labels and titles need room: the figure's margins (which hold them) grow by the
+same factor, and each titled axis gets a standoff of its own (TITLE_STANDOFF px, scaled), which
+plotly.js measures from the tick labels as drawn (without one it works out the distance from a
+font size and, the margins being too small, the titles ran into the tick labels).
 """
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 
 SIZE_KEYS = {"font": "size", "textfont": "size", "tickfont": "size", "marker": "size"}
 SIZE_KEYS["line"] = "width"
+TITLE_STANDOFF = 6  # px between an axis's tick labels and its title, before scaling
+SIDES = {"t", "b", "l", "r"}  # a margin's
+AXIS = re.compile(r"^[xy]axis\d*$")
 
 
 def enlarge(spec, factor: float):
@@ -23,6 +32,12 @@ def enlarge(spec, factor: float):
         for key, value in spec.items():
             if key in SIZE_KEYS and isinstance(value, Mapping):
                 value = _scaled(value, SIZE_KEYS[key], factor)
+            if AXIS.match(key) and isinstance(value, Mapping):
+                value = _title_set_off(value, factor)
+            if key == "margin" and isinstance(value, Mapping):
+                value = {
+                    k: v * factor if k in "tblr" and _number(v) else v for k, v in value.items()
+                }
             out[key] = enlarge(value, factor)
         for axis in "xy":  # a shape sized in pixels (a dot at a data point)
             if spec.get(f"{axis}sizemode") == "pixel":
@@ -34,9 +49,20 @@ def enlarge(spec, factor: float):
     return spec
 
 
+def _title_set_off(axis: Mapping, factor: float) -> Mapping:
+    title = axis.get("title")
+    if not isinstance(title, Mapping) or not title.get("text") or "standoff" in title:
+        return axis
+    return {**axis, "title": {**title, "standoff": TITLE_STANDOFF * factor}}
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _scaled(part: Mapping, key: str, factor: float) -> dict:
     value = part.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _number(value):
         return {**part, key: value * factor}
     if isinstance(value, list | tuple | np.ndarray):
         return {**part, key: np.asarray(value, dtype=float) * factor}
