@@ -47,6 +47,7 @@ PRESENT_CSS = """<style>
 [data-testid="stMainBlockContainer"] {font-size: 150%;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.5rem;}
 .katex {font-size: 1.8em !important;}
+[data-testid="stTable"] table {font-size: 1.25rem !important;}
 [class*="st-key-"][class*="notes"], div:has(> [class*="st-key-"][class*="notes"]) {order: 100;}
 </style>"""
 
