@@ -34,17 +34,27 @@ def open_lab(page: Page, url: str, lesson: str = "decay_under_noise") -> Frame:
     return frame
 
 
+CHART_PLACE = """() => {
+    const L = document.getElementById('chart')._fullLayout;
+    return [L.width, L.height, L.xaxis2._offset, L.yaxis2._offset, L.xaxis2._length];
+}"""
+
+
 def settled_box(page: Page) -> dict:
-    """The lab frame's box once it has stopped moving (a scroll or a late layout on a loaded
-    machine would otherwise send the mouse to where the chart was)."""
-    frame, box = page.locator("iframe").first, None
-    for _ in range(50):
+    """The lab frame's box once neither it nor the chart inside it has moved for 0.3 s (a
+    scroll, or a late redraw at a new width when the page's scroll bar appears, on a loaded
+    machine, would otherwise send the mouse to where the chart was)."""
+    iframe = page.locator("iframe").first
+    frame = iframe.element_handle().content_frame()
+    place, still = None, 0
+    for _ in range(100):
         page.wait_for_timeout(100)
-        now = frame.bounding_box()
-        if now == box:
-            return box
-        box = now
-    return box
+        now = (iframe.bounding_box(), frame.evaluate(CHART_PLACE))
+        still = still + 1 if now == place else 0
+        if still >= 3:
+            break
+        place = now
+    return place[0]
 
 
 def steps_of(lesson: str) -> int:
