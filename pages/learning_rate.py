@@ -16,7 +16,6 @@ from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
 from ui import controls
-from ui.ahead import rounded_start
 from ui.binder import Binder
 from ui.charts import presenting
 from ui.export import chart_config
@@ -63,7 +62,7 @@ def lab_view(land, noise: float, seed: int) -> None:
     """The sliders a lecturer moves most (the start, each run's hyperparameters) and everything
     they change: moving one reruns only this, not the rest of the page and its sidebar."""
     (start,) = controls.starts_control(start_box, "lab.", land)
-    start = rounded_start(start)
+    start = controls.rounded_start(start)
     settings = [
         (spec.key, controls.hyperparam_sliders(box, f"lab.{i}.", spec))
         for i, (spec, box) in enumerate(zip(methods, slider_boxes, strict=True))

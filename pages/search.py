@@ -15,7 +15,6 @@ from optimizers.run_config import RunConfig
 from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls
-from ui.ahead import rounded_start
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_charts import prepare
@@ -88,7 +87,7 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
     """The budget and the start, and everything they change (the charts, the rounds, the link):
     moving them reruns this part of the page only."""
     budget_box.select_slider("Budget (trials)", BUDGETS, key="hs.n", on_change=start_over)
-    start = rounded_start(*controls.starts_control(start_box, "hs.", land))
+    start = controls.rounded_start(*controls.starts_control(start_box, "hs.", land))
     with boxes.surface:
         search = binder.checked(
             lambda: SearchConfig(

@@ -186,7 +186,7 @@ def test_the_lab_prepares_the_next_start_on_the_worker():
     import landscapes
     from optimizers.lab_config import LabConfig
     from ui import lab_figures
-    from ui.ahead import start_ahead
+    from ui.controls import start_ahead
 
     at = open_page()
     deadline = time.monotonic() + 60

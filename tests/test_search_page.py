@@ -185,7 +185,7 @@ def test_add_this_picture_takes_the_link_after_the_budget_moved():
 def test_the_next_start_is_one_slider_step_on_in_the_direction_it_moved():
     from lessons.search import CATALOG
     from optimizers.search_config import SearchConfig
-    from ui.ahead import rounded_start
+    from ui.controls import rounded_start
     from ui.search_runs import next_start
 
     preset = CATALOG["one_matters"]

@@ -17,10 +17,6 @@ results shared by every session (least recently used out first), each a `Future`
 `work` must be pure (no Streamlit calls: the worker has no script-run context, unless `work`
 attaches one itself with `in_this_run`, as the search page and the lab do to fill their caches)
 and its result read-only.
-
-The start sliders' next value: `start_ahead`, one step on in the direction the slider last
-moved, with both it and the slider's own values `rounded_start`, so that they name the same
-runs.
 """
 
 import threading
@@ -31,15 +27,12 @@ from typing import NamedTuple
 
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from ui.controls import start_step
-
 
 class _Job(NamedTuple):
     result: Future
     start: threading.Event  # set: the work has begun (or may begin now)
 
 
-START_DIGITS = 9
 SETTLE = 0.35  # s: how long a page's next picture waits for the browser to draw this one
 _BEGUN = threading.Event()
 _BEGUN.set()
@@ -103,23 +96,6 @@ class Ahead:
         with self._lock:
             job = self._stored.get(key)
         return job is not None and job.result.done() and job.result.exception() is None
-
-
-def rounded_start(start: tuple[float, float]) -> tuple[float, float]:
-    """A start to START_DIGITS decimals, so that a slider's -2.9699999999999998 and the step
-    worked out ahead, -2.97, name the same runs."""
-    return round(float(start[0]), START_DIGITS), round(float(start[1]), START_DIGITS)
-
-
-def start_ahead(start, domain, previous_x: float | None) -> tuple[float, float] | None:
-    """The start one start-x slider step (`ui.controls.start_step`) further in the direction
-    the slider last moved from `previous_x` (rightwards before it has moved), rounded; None
-    beyond the domain's edge."""
-    (x0, x1), _ = domain
-    x, y = start
-    step = start_step(x0, x1) * (-1 if previous_x is not None and previous_x > x else 1)
-    ahead = rounded_start((x + step, y))
-    return ahead if x0 <= ahead[0] <= x1 else None
 
 
 def in_this_run(work: Callable) -> Callable:

@@ -203,9 +203,29 @@ def reset_start(prefix: str, land) -> None:
         ss[f"{prefix}smode"] = "one"
 
 
+START_DIGITS = 9
+
+
 def start_step(lo: float, hi: float) -> float:
     """One step of a start slider over [lo, hi]."""
     return (hi - lo) / 400
+
+
+def rounded_start(start: tuple[float, float]) -> tuple[float, float]:
+    """A start to START_DIGITS decimals, so that a slider's -2.9699999999999998 and the step
+    worked out ahead, -2.97, name the same runs."""
+    return round(float(start[0]), START_DIGITS), round(float(start[1]), START_DIGITS)
+
+
+def start_ahead(start, domain, previous_x: float | None) -> tuple[float, float] | None:
+    """The start one start-x slider step (`start_step`) further in the direction the slider
+    last moved from `previous_x` (rightwards before it has moved), rounded; None beyond the
+    domain's edge. A page builds it ahead (`ui.ahead`) while the class looks at this one."""
+    (x0, x1), _ = domain
+    x, y = start
+    step = start_step(x0, x1) * (-1 if previous_x is not None and previous_x > x else 1)
+    ahead = rounded_start((x + step, y))
+    return ahead if x0 <= ahead[0] <= x1 else None
 
 
 def starts_control(container, prefix: str, land, patterns: bool = False):

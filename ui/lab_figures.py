@@ -22,8 +22,9 @@ from optimizers.analysis import divergence_edge, regions
 from optimizers.params import Params
 from optimizers.run_config import RunConfig
 from optimizers.schedules import CATALOG as SCHEDULES
-from ui.ahead import SETTLE, Ahead, in_this_run, start_ahead
+from ui.ahead import SETTLE, Ahead, in_this_run
 from ui.cached import background, range_test, run
+from ui.controls import start_ahead
 from ui.lab_sections import map_names
 from ui.labels import run_labels
 from ui.lecture import PRESENT_FACTOR
@@ -99,7 +100,7 @@ def _rate_moved(config: RunConfig, before: RunConfig) -> bool:
 def next_configs(configs, previous, domain) -> tuple[RunConfig, ...] | None:
     """The runs one slider step further the way the last move went (`previous`: the runs
     before it, None at first): run i's learning rate one option on (`ui.sliders.next_option`)
-    when only that moved, else the start one step on (`ui.ahead.start_ahead`; rightwards at
+    when only that moved, else the start one step on (`ui.controls.start_ahead`; rightwards at
     first); None past a slider's end."""
     moved = []
     if previous and len(previous) == len(configs):

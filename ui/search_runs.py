@@ -16,7 +16,7 @@ from optimizers.search import (
     surface,
 )
 from optimizers.search_config import SearchConfig
-from ui.ahead import start_ahead
+from ui.controls import start_ahead
 
 SURFACE_SIZE = 100
 RACE_SEEDS = 200
@@ -24,7 +24,7 @@ BY_CONFIG = {RunConfig: repr, SearchConfig: repr}
 
 
 def next_start(search: SearchConfig, domain, previous_x: float | None) -> SearchConfig | None:
-    """The search from the start one slider step on (`ui.ahead.start_ahead`), or None beyond
+    """The search from the start one slider step on (`ui.controls.start_ahead`), or None beyond
     the domain's edge."""
     ahead = start_ahead(search.run.starts[0], domain, previous_x)
     return None if ahead is None else replace(search, run=replace(search.run, starts=(ahead,)))
