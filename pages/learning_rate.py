@@ -23,6 +23,7 @@ from ui.lab_figures import linked, prepare_next
 from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
 from ui.landscape_picker import landscape_picker, set_landscape
+from ui.lecture import PRESENT_FACTOR
 from ui.unseen import lazy_expander
 
 ss = st.session_state
@@ -63,6 +64,7 @@ def lab_view(land, noise: float, seed: int) -> None:
     they change: moving one reruns only this, not the rest of the page and its sidebar."""
     (start,) = controls.starts_control(start_box, "lab.", land)
     start = controls.rounded_start(start)
+    present = presenting()
     settings = [
         (spec.key, controls.hyperparam_sliders(box, f"lab.{i}.", spec))
         for i, (spec, box) in enumerate(zip(methods, slider_boxes, strict=True))
@@ -85,12 +87,17 @@ def lab_view(land, noise: float, seed: int) -> None:
             f"{land.name}: {land.lesson} Every run starts at ({start[0]:.3g}, {start[1]:.3g}) "
             f"and draws the same noise (seed {seed})."
         )
-        figure, markers = linked(configs, tuple(labels), presenting())
+        figure, markers = linked(configs, tuple(labels), present)
         linked_steps(
-            figure, markers, configs[0].steps, key="lab_linked", config=chart_config("lab")
+            figure,
+            markers,
+            configs[0].steps,
+            key="lab_linked",
+            config=chart_config("lab"),
+            scale=PRESENT_FACTOR if present else 1,
         )
     below_the_views(boxes, land, configs, labels)
-    prepare_next(configs, ss.get("lab.shown"), land.domain, presenting())  # while they look
+    prepare_next(configs, ss.get("lab.shown"), land.domain, present)  # while the class looks
     ss["lab.shown"] = configs
 
 

@@ -164,3 +164,17 @@ def test_the_next_step_follows_the_slider_moved_last():
     ahead = next_configs(left, configs, domain)
     assert [c.starts[0] for c in ahead] == [pytest.approx((x - 2 * step, y))] * len(configs)
     assert [replace(c, starts=()) for c in ahead] == [replace(c, starts=()) for c in configs]
+
+
+def test_presentation_mode_enlarges_the_linked_views_and_their_controls():
+    """With ?present=1 the figure's fonts and the Play button, step label and step slider grow
+    by the lecture factor; without it they stay at desk size."""
+    from ui.lecture import PRESENT_FACTOR
+
+    desk = linked_args(open_page())
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["present"] = "1"
+    shown = linked_args(at.run())
+    assert desk["scale"] == 1 and shown["scale"] == PRESENT_FACTOR
+    size = lambda args: json.loads(args["figure"])["layout"]["font"]["size"]  # noqa: E731
+    assert size(shown) == pytest.approx(PRESENT_FACTOR * size(desk))

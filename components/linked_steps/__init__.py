@@ -51,19 +51,22 @@ def linked_steps(
     start_step: int | None = None,
     key: str | None = None,
     config: dict | None = None,
+    scale: float = 1.0,
 ) -> None:
     """Draw `figure` (from `figure_json`); markers = [{"trace": index, "lines": [index, …]}]
     give each marker trace's points at step k: point i is at point k of line i (a shorter line
     keeps it at its last point, and a line hidden in the legend hides it), for k = 0 … steps.
     The figure draws the markers at their lines' last points, where they are at the last step;
     they start at `start_step`, by default that last step. `config` is the Plotly config
-    (`ui.export.chart_config` for the download buttons)."""
+    (`ui.export.chart_config` for the download buttons); `scale` sizes the Play button, the
+    step label and the step slider (presentation mode enlarges them with the figure)."""
     _component(
         figure=figure,
         config=config,
         markers=markers,
         steps=int(steps),
         start_step=int(steps if start_step is None else start_step),
+        scale=float(scale),
         key=key,
         default=None,
     )
