@@ -36,7 +36,7 @@ def enlarge(spec, factor: float):
                 value = _title_set_off(value, factor)
             if key == "margin" and isinstance(value, Mapping):
                 value = {
-                    k: v * factor if k in "tblr" and _number(v) else v for k, v in value.items()
+                    k: v * factor if k in SIDES and _number(v) else v for k, v in value.items()
                 }
             out[key] = enlarge(value, factor)
         for axis in "xy":  # a shape sized in pixels (a dot at a data point)
