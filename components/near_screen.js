@@ -17,3 +17,29 @@ function nearTheScreen() {
     const timer = setTimeout(done, LATER_MS);
   });
 }
+
+// A frame out of sight runs no animation frames: what it asks for meanwhile waits until it comes
+// into view. plotly.js's 3-D scenes redraw in a loop of animation frames that never ends (each
+// tick checks the canvas's size and the camera: ≈ 3 ms a frame for the loss landscape's two
+// surfaces), on the thread that draws every other chart of the page, while nobody sees them.
+function holdAnimationFramesOutOfSight() {
+  if (window.requestAnimationFrame.holding) return;
+  const run = window.requestAnimationFrame.bind(window);
+  const cancel = window.cancelAnimationFrame.bind(window);
+  const held = new Map();
+  let inSight = true, lastHeld = 0;
+  window.requestAnimationFrame = callback => {
+    if (inSight) return run(callback);
+    held.set(--lastHeld, callback);
+    return lastHeld;
+  };
+  window.requestAnimationFrame.holding = true;
+  window.cancelAnimationFrame = id => (held.has(id) ? held.delete(id) : cancel(id));
+  new IntersectionObserver(entries => {
+    inSight = entries[entries.length - 1].isIntersecting;
+    if (!inSight) return;
+    const waiting = [...held.values()];
+    held.clear();
+    waiting.forEach(run);
+  }).observe(document.body);
+}

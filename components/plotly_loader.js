@@ -34,6 +34,7 @@ function plotlyFor(figures) {
     const replaced = plotlyBundle !== null;
     await loadScript(PLOTLY_FILES[wanted]);
     memoizeArrayAttributes(window.Plotly.PlotSchema);
+    if (wanted === "full") holdAnimationFramesOutOfSight();
     plotlyBundle = wanted;
     return replaced;
   };

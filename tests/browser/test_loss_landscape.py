@@ -36,3 +36,34 @@ def test_each_lesson_draws_its_slice_in_the_first_screen(page: Page, app_url: st
     page.locator(CHART).nth(1).scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot(page, f"landscape_{key}_surface")
+
+
+# In the frame of the 3-D surfaces: an animation frame asked for now, and whether it has run
+# after `wait` ms (plotly.js's 3-D scenes redraw in an endless loop of animation frames).
+HAS_SCENE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .some(gd => gd._fullLayout && gd._fullLayout.scene)"""
+FRAME_RUNS_JS = """async wait => {
+    let ran = false;
+    window.requestAnimationFrame(() => { ran = true; });
+    await new Promise(resolve => setTimeout(resolve, wait));
+    return ran;
+}"""
+
+
+def test_the_3d_surfaces_run_no_animation_frames_out_of_sight(page: Page, app_url: str):
+    page.set_viewport_size(PROJECTOR)
+    page.goto(f"{app_url}/loss_landscape?lesson=skips")
+    page.wait_for_selector(CHART, timeout=COLD_START)
+    wait_for_app_idle(page, timeout=COLD_START)
+    page.wait_for_function(DRAWN_JS, timeout=60_000)
+    frames = page.locator(CHART)
+    surfaces = next(
+        frames.nth(i)
+        for i in range(frames.count())
+        if frames.nth(i).element_handle().content_frame().evaluate(HAS_SCENE_JS)
+    )
+    frame = surfaces.element_handle().content_frame()
+    assert surfaces.bounding_box()["y"] > PROJECTOR["height"], "the surfaces start out of sight"
+    assert not frame.evaluate(FRAME_RUNS_JS, 500), "held while out of sight"
+    surfaces.scroll_into_view_if_needed()
+    assert frame.evaluate(FRAME_RUNS_JS, 500), "run again in sight"
