@@ -18,7 +18,7 @@ from ui import controls
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_charts import prepare
-from ui.search_runs import next_start
+from ui.search_runs import next_budget, next_start
 from ui.search_sections import page_layout, searched_sections, start_over
 
 KINDS = {"final": "final loss", "best": "best loss along the run"}
@@ -98,9 +98,12 @@ def searched(land, spec, budget_box, start_box, boxes) -> None:
         )  # fmt: skip
         binder.show_lesson(binder.publish(search))
     searched_sections(search, land, spec, KINDS, boxes)
-    if ahead := next_start(search, land.domain, ss.get("hs.x_shown")):
-        prepare(ahead)  # the start one step on, while the class looks at this one
-    ss["hs.x_shown"] = start[0]
+    ahead = next_budget(search, ss.get("hs.n_shown")) or next_start(
+        search, land.domain, ss.get("hs.x_shown")
+    )
+    if ahead:
+        prepare(ahead)  # the slider moved last one step on, while the class looks at this one
+    ss["hs.x_shown"], ss["hs.n_shown"] = start[0], search.budget
 
 
 searched(land, spec, budget_box, start_box, boxes)

@@ -226,3 +226,47 @@ def test_the_page_prepares_the_next_start_on_the_worker():
     while not search_charts._AHEAD.ready(repr(ahead)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert search_charts._AHEAD.ready(repr(ahead))
+
+
+def test_the_next_budget_is_one_option_on_the_way_it_moved():
+    from lessons.search import CATALOG
+    from optimizers.search_config import BUDGETS, SearchConfig
+    from ui.search_runs import next_budget
+
+    preset = CATALOG["one_matters"]
+    at = {b: SearchConfig(preset.config, preset.x, preset.y, b) for b in BUDGETS}
+    assert next_budget(at[9], 4).budget == 16
+    assert next_budget(at[9], 16).budget == 4
+    assert next_budget(at[9], 9) is None and next_budget(at[9], None) is None  # it did not move
+    assert next_budget(at[BUDGETS[-1]], BUDGETS[-2]) is None  # past the last option
+    assert next_budget(at[16], 9) == SearchConfig(preset.config, preset.x, preset.y, 25)
+
+
+def test_after_a_budget_move_the_page_prepares_the_next_budget_not_a_start():
+    """A lecturer stepping the budget is served the next budget from the caches; the worker
+    does not sweep a start nobody moved."""
+    import time
+
+    from optimizers.search_config import SearchConfig
+    from ui import search_charts
+    from ui.search_runs import next_budget
+
+    at = open_page()
+    assert not at.exception
+    deadline = time.monotonic() + 60
+    while search_charts._AHEAD.busy() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    before = at.session_state["hs.n"]
+    options = list(at.select_slider(key="hs.n").options)
+    moved = options[options.index(str(before)) + 1]
+    at.select_slider(key="hs.n").set_value(int(moved)).run()
+    assert not at.exception
+    shown = {k: v for k, v in link(at).items() if k != "lesson"}  # the preset's name, and all
+    search = SearchConfig.from_query(shown)
+    assert search.budget == int(moved)
+    ahead = next_budget(search, before)
+    assert ahead is not None and ahead.budget > search.budget
+    deadline = time.monotonic() + 60
+    while not search_charts._AHEAD.ready(repr(ahead)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert search_charts._AHEAD.ready(repr(ahead))

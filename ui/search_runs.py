@@ -15,7 +15,7 @@ from optimizers.search import (
     search_race,
     surface,
 )
-from optimizers.search_config import SearchConfig
+from optimizers.search_config import BUDGETS, SearchConfig
 from ui.controls import start_ahead
 
 SURFACE_SIZE = 100
@@ -28,6 +28,15 @@ def next_start(search: SearchConfig, domain, previous_x: float | None) -> Search
     the domain's edge."""
     ahead = start_ahead(search.run.starts[0], domain, previous_x)
     return None if ahead is None else replace(search, run=replace(search.run, starts=(ahead,)))
+
+
+def next_budget(search: SearchConfig, previous: int | None) -> SearchConfig | None:
+    """The search with the budget one option further the way it last moved (from `previous`):
+    None when it did not move, or at the end of BUDGETS."""
+    if previous is None or previous == search.budget:
+        return None
+    i = BUDGETS.index(search.budget) + (1 if search.budget > previous else -1)
+    return replace(search, budget=BUDGETS[i]) if 0 <= i < len(BUDGETS) else None
 
 
 def unzoomed(search: SearchConfig) -> SearchConfig:
