@@ -90,10 +90,11 @@ def pictures(drawn: LandscapeConfig) -> None:
     st.subheader("Two lines through the landscape")
     live_chart(shown.figures["land.lines"], "land.lines")
     st.caption(
-        "Left: along the first random direction d₁ through each trained θ; the basin width is the "
-        "length of the α-interval around θ where L stays below twice its value at θ (Keskar et "
-        "al. 2017: large batches find sharper minima). Right: the straight segment from the "
-        "initialization (α = 0) to the trained network (α = 1) and beyond (Goodfellow et al. 2015)."
+        "Left: along the first random direction d₁ through each trained θ, α ∈ [−1, 1] whatever "
+        "the span above; the basin width is the length of the α-interval around θ where L stays "
+        "below twice its value at θ (Keskar et al. 2017: large batches find sharper minima). "
+        "Right: the straight segment from the initialization (α = 0) to the trained network "
+        "(α = 1) and beyond (Goodfellow et al. 2015)."
     )
 
     st.subheader("The training loss in 3-D")

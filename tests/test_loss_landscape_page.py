@@ -194,7 +194,7 @@ def test_any_config_round_trips_through_its_link(
 def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(monkeypatch):
     """The span and what it changes rerun as one fragment; the networks are not trained again."""
     at = open_page({"lesson": "skips"})
-    before = charts(at)[0]
+    before = charts(at)
     trainings = []
     monkeypatch.setattr(view, "train", lambda config: trainings.append(config))
     at.slider(key="land.span").set_value(0.5).run()
@@ -203,4 +203,19 @@ def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(
     assert at.query_params["span"] == "0.5"
     assert "lesson" not in at.query_params
     assert not at.info
-    assert charts(at)[0] != before
+    after = charts(at)
+    assert after[0] != before[0], "the slices are sliced again"
+    lines = [i for i, f in enumerate(after) if "basin width" in str(f["data"])]
+    assert lines and all(after[i] == before[i] for i in lines), "the lines do not depend on it"
+
+
+def test_the_lines_and_the_basin_width_are_the_same_at_every_span():
+    config = LESSONS["sharp_flat"].config
+    at = {span: landscape_pictures(config.replace(span=span)) for span in (0.05, 0.5, 2.0)}
+    widths = {span: [line.width for line in p.result.lines] for span, p in at.items()}
+    assert widths[0.05] == widths[0.5] == widths[2.0]
+    assert max(widths[0.5]) > 2 * 0.05, "wider than the smallest span: it would have been cut"
+    figures = [p.figures["land.lines"] for p in at.values()]
+    assert figures[0] == figures[1] == figures[2]
+    (alpha,) = {tuple(line.random.alpha[[0, -1]]) for line in at[0.5].result.lines}
+    assert alpha == view.LINE_RANGE

@@ -5,7 +5,9 @@ Slicing two networks on a 31² grid and building their figures takes ≈ 0.6 s o
 a lecturer stepping the span slider would wait that long for each step. The trained networks
 are cached (`trained`); the slices and figures of a config are kept in a server-wide `Ahead`
 store, and after each picture the span one step further in the direction the slider last moved
-is sliced on its worker: the next step is often ready when it is asked for.
+is sliced on its worker: the next step is often ready when it is asked for. The lines through θ
+do not depend on the span: they are kept per config at any span (`_LINES`), and their chart,
+the same at every span, is not redrawn by a span step.
 """
 
 from collections.abc import Callable
@@ -13,7 +15,14 @@ from typing import Any, NamedTuple
 
 from ui.ahead import SETTLE, Ahead
 from ui.charts import drawn_once
-from ui.loss_landscape_view import SPAN_RANGE, Landscape, LandscapeConfig, sliced, trainings
+from ui.loss_landscape_view import (
+    SPAN_RANGE,
+    Landscape,
+    LandscapeConfig,
+    lines,
+    sliced,
+    trainings,
+)
 from viz import optimizer_styles
 from viz.loss_landscape import line_figure, path_figure, slice_figure, surface_figure
 
@@ -21,6 +30,7 @@ SPAN_STEP = 0.05  # the span slider's step
 STORED = 8
 
 _AHEAD = Ahead(STORED, "landscape-ahead")
+_LINES = Ahead(STORED, "landscape-lines")  # a store only: the lines of a config, at any span
 
 
 class Pictures(NamedTuple):
@@ -39,13 +49,14 @@ def styles(result: Landscape) -> dict[str, dict]:
 
 
 def _drawn(config: LandscapeConfig, histories) -> Pictures:
-    result = sliced(config, histories)
+    unspanned = repr(config.replace(span=SPAN_RANGE[0]))
+    result = sliced(config, histories, _LINES.get(unspanned, lambda: lines(config, histories)))
     looks = styles(result)
     plane = config.view != "random"
     figures = {
         "land.slices": slice_figure(result.pictures, looks),
         "land.surfaces": surface_figure(result.pictures, ("e₁", "e₂") if plane else ("a", "b")),
-        "land.lines": line_figure(result.lines, looks, config.span),
+        "land.lines": line_figure(result.lines, looks),
     }
     if plane:
         paths = [path for picture in result.pictures for path in picture.paths]

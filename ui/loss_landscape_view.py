@@ -60,7 +60,8 @@ VIEWS = {
 SPAN_RANGE = (0.05, 5.0)
 GRID_RANGE = (11, 51)
 ALPHA_RANGE = (-2.0, 3.0)
-LINE_POINTS = 101
+LINE_POINTS = 201
+LINE_RANGE = (-1.0, 1.0)  # α along d₁: the span of Li et al.'s plots, whatever the slices'
 PLANE_MARGIN = 1.25
 MAX_SLICE_WORK = 4 * 10**11
 OWN_KEYS = frozenset({"view", "span", "grid", "dir", "alpha", "skips"})
@@ -192,7 +193,7 @@ class Picture(NamedTuple):
 
 
 class Line(NamedTuple):
-    """One network's 1-D views: `random` along d₁ through θ_final (α ∈ [−span, span]) with its
+    """One network's 1-D views: `random` along d₁ through θ_final (α in LINE_RANGE) with its
     basin `width` (training loss below 2× its value at θ), and `segment` from θ₀ (α = 0) to
     θ_final (α = 1) over the config's range."""
 
@@ -287,16 +288,40 @@ def trainings(config: LandscapeConfig, report: Callable[[str], Any]) -> tuple[Hi
     return tuple(histories)
 
 
-def sliced(config: LandscapeConfig, histories: tuple[History, ...]) -> Landscape:
-    """The trained networks (`trainings(config)`) sliced as the view asks. Pure: no Streamlit
-    call, so it can run ahead on a worker (`ui.landscape_pictures`)."""
+def _trained(config: LandscapeConfig, histories: tuple[History, ...], k: int, r: int):
+    """Run r of net k: its final θ, its batch-norm statistics, and d₁."""
+    history = histories[k]
+    theta = history.unravel(history.final_params[r])
+    return theta, _at(history.final_stats, r), random_direction(theta, 2 * config.seed)
+
+
+def lines(config: LandscapeConfig, histories: tuple[History, ...]) -> tuple[Line, ...]:
+    """Each trained network's two lines (`Line`); they do not depend on the span, so the span
+    slider leaves them (and their chart) as they are. Pure, as `sliced` is."""
     data = config.train.data()
-    pictures, lines = [], []
+    drawn = []
     for name, k, r in model_names(config):
         net, history = config.nets[k], histories[k]
-        theta, stats = history.unravel(history.final_params[r]), _at(history.final_stats, r)
+        theta, stats, d1 = _trained(config, histories, k, r)
         theta0, stats0 = history.params_at(r, 0)
-        d1 = random_direction(theta, 2 * config.seed)
+        tip = jax.tree.map(lambda p, d: p + d, theta, d1)
+        random = slice_1d(net, theta, tip, data, LINE_RANGE, LINE_POINTS, stats)
+        width = basin_width(random.alpha, random.losses.train_loss)
+        segment = slice_1d(net, theta0, theta, data, config.alpha, LINE_POINTS, stats0, stats)
+        drawn.append(Line(name, config.train.runs[r].optimizer, random, width, segment))
+    return tuple(drawn)
+
+
+def sliced(
+    config: LandscapeConfig, histories: tuple[History, ...], lines: tuple[Line, ...]
+) -> Landscape:
+    """The trained networks (`trainings(config)`) sliced as the view asks, with their `lines`.
+    Pure: no Streamlit call, so it can run ahead on a worker (`ui.landscape_pictures`)."""
+    data = config.train.data()
+    pictures = []
+    for name, k, r in model_names(config):
+        net, history = config.nets[k], histories[k]
+        theta, stats, d1 = _trained(config, histories, k, r)
         if config.view == "random":
             d2 = random_direction(theta, 2 * config.seed + 1)
             grid = slice_2d(net, theta, d1, d2, data, config.span, config.n, stats)
@@ -320,11 +345,6 @@ def sliced(config: LandscapeConfig, histories: tuple[History, ...]) -> Landscape
                     stats,
                 )
             )
-        tip = jax.tree.map(lambda p, d: p + d, theta, d1)
-        random = slice_1d(net, theta, tip, data, (-config.span, config.span), LINE_POINTS, stats)
-        width = basin_width(random.alpha, random.losses.train_loss)
-        segment = slice_1d(net, theta0, theta, data, config.alpha, LINE_POINTS, stats0, stats)
-        lines.append(Line(name, config.train.runs[r].optimizer, random, width, segment))
     if config.view == "shared":
         history = histories[0]
         last = len(config.train.runs) - 1
@@ -345,7 +365,7 @@ def sliced(config: LandscapeConfig, histories: tuple[History, ...]) -> Landscape
                 _at(history.final_stats, 0),
             )
         )
-    return Landscape(tuple(histories), tuple(pictures), tuple(lines))
+    return Landscape(tuple(histories), tuple(pictures), lines)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False, hash_funcs={TrainConfig: repr})

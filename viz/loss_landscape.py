@@ -344,9 +344,9 @@ def path_figure(paths, styles: dict[str, dict]) -> dict:
     return dict(data=data, layout=_layout(CURVE_HEIGHT, margin, cells))
 
 
-def line_figure(lines, styles: dict[str, dict], span: float) -> dict:
-    """Left: the training loss through each trained θ along its first random direction,
-    α ∈ [−span, span], the basin width in the legend. Right: along the segment from θ₀
+def line_figure(lines, styles: dict[str, dict]) -> dict:
+    """Left: the training loss through each trained θ along its first random direction, the
+    basin width in the legend. Right: along the segment from θ₀
     (α = 0) to θ (α = 1) and beyond."""
     titles = ["through θ along d₁: L(θ + α d₁)", "from θ₀ to θ: L((1 − α) θ₀ + α θ)"]
     cells = grid_layout(1, 2, titles, 0.1)
@@ -406,6 +406,5 @@ def line_figure(lines, styles: dict[str, dict], span: float) -> dict:
             axis_style("training loss" if c == 1 else "") | dict(showgrid=True) | value_axis(values)
         )
         cells[cell_name("xaxis", c - 1)] |= axis_style("α") | dict(showgrid=True)
-    cells["xaxis"]["range"] = [-span, span]
     margin = dict(l=80, r=20, t=90, b=60)
     return dict(data=data, layout=_layout(CURVE_HEIGHT, margin, cells, shapes=shapes))
