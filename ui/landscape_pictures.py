@@ -19,8 +19,8 @@ from ui.loss_landscape_view import (
     SPAN_RANGE,
     Landscape,
     LandscapeConfig,
-    lines,
     sliced,
+    sliced_lines,
     trainings,
 )
 from viz import optimizer_styles
@@ -54,7 +54,9 @@ def styles(result: Landscape) -> dict[str, dict]:
 
 def _drawn(config: LandscapeConfig, histories) -> Pictures:
     unspanned = repr(config.replace(span=SPAN_RANGE[0]))
-    result = sliced(config, histories, _LINES.get(unspanned, lambda: lines(config, histories)))
+    result = sliced(
+        config, histories, _LINES.get(unspanned, lambda: sliced_lines(config, histories))
+    )
     looks = styles(result)
     plane = config.view != "random"
     figures = {

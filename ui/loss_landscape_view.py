@@ -295,7 +295,7 @@ def _trained(config: LandscapeConfig, histories: tuple[History, ...], k: int, r:
     return theta, _at(history.final_stats, r), random_direction(theta, 2 * config.seed)
 
 
-def lines(config: LandscapeConfig, histories: tuple[History, ...]) -> tuple[Line, ...]:
+def sliced_lines(config: LandscapeConfig, histories: tuple[History, ...]) -> tuple[Line, ...]:
     """Each trained network's two lines (`Line`); they do not depend on the span, so the span
     slider leaves them (and their chart) as they are. Pure, as `sliced` is."""
     data = config.train.data()
