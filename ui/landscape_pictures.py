@@ -54,9 +54,8 @@ def styles(result: Landscape) -> dict[str, dict]:
 
 def _drawn(config: LandscapeConfig, histories) -> Pictures:
     unspanned = repr(config.replace(span=SPAN_RANGE[0]))
-    result = sliced(
-        config, histories, _LINES.get(unspanned, lambda: sliced_lines(config, histories))
-    )
+    lines = _LINES.get(unspanned, lambda: sliced_lines(config, histories))
+    result = sliced(config, histories, lines)
     looks = styles(result)
     plane = config.view != "random"
     figures = {
