@@ -4,12 +4,16 @@ Two parts of a figure are the same on every slider move and large: the landscape
 PNG data URL in `layout.images` (≈ 18 kB), and the template, whose `data` holds defaults for every
 Plotly trace type (≈ 4 kB of bars, carpets, maps… in a figure of scatter lines). The image is
 written once into the component's folder and sent as its address, which the browser fetches once
-and keeps; the template keeps only the trace types the figure draws.
+and keeps; the template keeps only the trace types the figure draws. An image named
+`viz.background.REDRAWN_IMAGE`, new on every move, stays in the figure: fetched by address, it
+would appear a request later than the rest of the chart.
 """
 
 import base64
 import hashlib
 from pathlib import Path
+
+from viz.background import REDRAWN_IMAGE
 
 IMAGES_KEPT = 256  # landscape images kept in a folder, the oldest dropped first
 PNG_URL = "data:image/png;base64,"
@@ -37,8 +41,11 @@ def payload(figure: dict, folder: Path) -> dict:
     its template's trace defaults cut to the types it draws. `figure` itself is not changed."""
     layout = dict(figure.get("layout", {}))
     if images := layout.get("images"):
-        layout["images"] = [image | {"source": stored_image(image["source"], folder)}
-                            for image in images]  # fmt: skip
+        layout["images"] = [
+            image if image.get("name") == REDRAWN_IMAGE
+            else image | {"source": stored_image(image["source"], folder)}
+            for image in images
+        ]  # fmt: skip
     template = layout.get("template")
     if isinstance(template, dict) and "data" in template:
         drawn = {trace.get("type", "scatter") for trace in figure.get("data", [])}

@@ -2,7 +2,9 @@
 minima, and the training path on its plane (Li et al. 2018).
 
 controls → LandscapeConfig → landscape_pictures (trained, sliced, drawn; the next span ahead)
-→ live charts.
+→ live charts. The span's fragment redraws only what the span changes (`pictures`); the rest of
+the page, the same at every span, is drawn by the full run: elements a fragment does not draw
+cost the browser nothing on its reruns.
 """
 
 import numpy as np
@@ -34,79 +36,12 @@ config, span_box = binder.checked(lambda: read_controls(sidebar))
 notes = binder.notes()
 
 
-@st.fragment
-def pictures(drawn: LandscapeConfig) -> None:
-    """The span and everything it changes (the lesson's note, the link, every chart and table
-    below): a move reruns only this; the networks are not trained again (`trained`)."""
-    span_slider(span_box)
-    config = binder.checked(lambda: drawn.replace(span=ss["land.span"]))
-    binder.show_lesson(binder.publish(config), notes)
-
-    status = st.empty()
-    previous, ss["land.span_shown"] = ss.get("land.span_shown"), config.span
-    with st.spinner("Training the network(s) and slicing the landscape…"):
-        shown = landscape_pictures(config, previous, lambda what: status.caption(f"⏳ {what}…"))
-    status.empty()
-    result = shown.result
-    plane = config.view != "random"
-
-    live_chart(shown.figures["land.slices"], "land.slices")
-    if plane:
-        st.caption(
-            "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
-            "started. The plane's axes e₁, e₂ are orthonormal directions in parameter space."
-        )
-    else:
-        st.caption(
-            "L(θ + a d₁ + b d₂) around each trained θ (★), d₁ and d₂ random Gaussian directions "
-            "scaled filter by filter to the network's own weights (Li et al. 2018), so a = 1 "
-            "changes every unit by its own size."
-        )
-    st.caption(
-        "Roughness in each title (train = training set, val. = held-out points): minima = grid "
-        "points strictly below all 8 neighbours; TV = the "
-        "total variation of log L along a grid line, averaged over the lines (a bowl: about twice "
-        "its depth in log units; every extra bump adds to it)."
-    )
-
-    if plane:
-        paths = [path for picture in result.pictures for path in picture.paths]
-        st.subheader("The path on its plane, and what the plane hides")
-        early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
-        st.warning(
-            "A path lives in all the network's parameters; the plane shows two directions of them. "
-            f"The first checkpoints lie partly off the plane (up to {early:.0%} of their distance "
-            "from the plane's origin here), so the projected path crosses contours that are not "
-            "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
-            icon=":material/layers:",
-        )
-        live_chart(shown.figures["land.paths"], "land.paths")
-        if config.view == "pca":
-            shares = ", ".join(
-                f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
-            )
-            st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
-
-    st.subheader("Two lines through the landscape")
-    live_chart(shown.figures["land.lines"], "land.lines")
-    st.caption(
-        "Left: along the first random direction d₁ through each trained θ, α ∈ [−1, 1] whatever "
-        "the span above; the basin width is the length of the α-interval around θ where L stays "
-        "below twice its value at θ (Keskar et al. 2017: large batches find sharper minima). "
-        "Right: the straight segment from the initialization (α = 0) to the trained network "
-        "(α = 1) and beyond (Goodfellow et al. 2015)."
-    )
-
-    st.subheader("The training loss in 3-D")
-    live_chart(shown.figures["land.surfaces"], "land.surfaces")
-
-    st.subheader("In numbers")
-    left, right = st.columns(2)
-    lines_table = []
+def lines_table(result) -> list[dict]:
+    rows = []
     for line in result.lines:
         alpha, loss = line.segment.alpha, line.segment.losses.train_loss
         inside = (alpha >= 0) & (alpha <= 1)
-        lines_table.append(
+        rows.append(
             {
                 "network": line.name,
                 "L at θ₀": f"{loss[np.argmin(np.abs(alpha))]:.3g}",
@@ -115,21 +50,99 @@ def pictures(drawn: LandscapeConfig) -> None:
                 "basin width along d₁": f"{line.width:.3f}",
             }
         )
-    static_table(lines_table, left)
-    static_table(
-        [
-            {
-                "slice": picture.name,
-                "strict minima (train, val.)": f"{picture.train.local_minima}, "
-                f"{picture.val.local_minima}",
-                "TV of log L (train, val.)": f"{picture.train.total_variation:.1f}, "
-                f"{picture.val.total_variation:.1f}",
-            }
-            for picture in result.pictures
-        ],
-        right,
+    return rows
+
+
+def roughness_table(result) -> list[dict]:
+    return [
+        {
+            "slice": picture.name,
+            "strict minima (train, val.)": f"{picture.train.local_minima}, "
+            f"{picture.val.local_minima}",
+            "TV of log L (train, val.)": f"{picture.train.total_variation:.1f}, "
+            f"{picture.val.total_variation:.1f}",
+        }
+        for picture in result.pictures
+    ]
+
+
+def shown_at(config: LandscapeConfig, box):
+    """The config's pictures (`landscape_pictures`), what is being worked out told in `box`."""
+    previous, ss["land.span_shown"] = ss.get("land.span_shown"), config.span
+    with box, st.spinner("Training the network(s) and slicing the landscape…"):
+        status = st.empty()
+        shown = landscape_pictures(config, previous, lambda what: status.caption(f"⏳ {what}…"))
+    status.empty()
+    return shown
+
+
+@st.fragment
+def pictures(drawn: LandscapeConfig, slices_box, surfaces_box, numbers_box) -> None:
+    """The span and what it changes (the lesson's note, the link, the slices, the surfaces and
+    their roughness), drawn into the page's boxes: a move reruns only this. What the span does
+    not change (the lines, the paths on their plane) is drawn by the page's full run only."""
+    span_slider(span_box)
+    config = binder.checked(lambda: drawn.replace(span=ss["land.span"]))
+    binder.show_lesson(binder.publish(config), notes)
+    shown = shown_at(config, slices_box)
+    live_chart(shown.figures["land.slices"], "land.slices", slices_box)
+    live_chart(shown.figures["land.surfaces"], "land.surfaces", surfaces_box)
+    static_table(roughness_table(shown.result), numbers_box)
+
+
+slices_box = st.container()
+shown = shown_at(config, slices_box)
+result = shown.result
+plane = config.view != "random"
+if plane:
+    st.caption(
+        "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
+        "started. The plane's axes e₁, e₂ are orthonormal directions in parameter space."
     )
+else:
+    st.caption(
+        "L(θ + a d₁ + b d₂) around each trained θ (★), d₁ and d₂ random Gaussian directions "
+        "scaled filter by filter to the network's own weights (Li et al. 2018), so a = 1 "
+        "changes every unit by its own size."
+    )
+st.caption(
+    "Roughness in each title (train = training set, val. = held-out points): minima = grid "
+    "points strictly below all 8 neighbours; TV = the "
+    "total variation of log L along a grid line, averaged over the lines (a bowl: about twice "
+    "its depth in log units; every extra bump adds to it)."
+)
 
+if plane:
+    paths = [path for picture in result.pictures for path in picture.paths]
+    st.subheader("The path on its plane, and what the plane hides")
+    early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
+    st.warning(
+        "A path lives in all the network's parameters; the plane shows two directions of them. "
+        f"The first checkpoints lie partly off the plane (up to {early:.0%} of their distance "
+        "from the plane's origin here), so the projected path crosses contours that are not "
+        "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
+        icon=":material/layers:",
+    )
+    live_chart(shown.figures["land.paths"], "land.paths")
+    if config.view == "pca":
+        shares = ", ".join(
+            f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
+        )
+        st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
 
-pictures(config)
+st.subheader("Two lines through the landscape")
+live_chart(shown.figures["land.lines"], "land.lines")
+st.caption(
+    "Left: along the first random direction d₁ through each trained θ, α ∈ [−1, 1] whatever "
+    "the span above; the basin width is the length of the α-interval around θ where L stays "
+    "below twice its value at θ (Keskar et al. 2017: large batches find sharper minima). "
+    "Right: the straight segment from the initialization (α = 0) to the trained network "
+    "(α = 1) and beyond (Goodfellow et al. 2015)."
+)
+st.subheader("The training loss in 3-D")
+surfaces_box = st.container()
+st.subheader("In numbers")
+left, right = st.columns(2)
+static_table(lines_table(result), left)
+pictures(config, slices_box, surfaces_box, right)
 binder.tools()

@@ -15,7 +15,7 @@ from optimizers.simulate import simulate
 from ui.cached import background
 from ui.race_figures import curves_view, race_view
 from viz import palette
-from viz.background import background_image
+from viz.background import REDRAWN_IMAGE, background_image
 
 
 def race_map() -> dict:
@@ -57,3 +57,13 @@ def test_a_figure_without_images_or_template_goes_as_it_is():
     image = background_image(background(PRESETS["zigzag"].config.landscape)).to_plotly_json()
     by_url = {"data": [], "layout": {"images": [image | {"source": "https://example.org/a.png"}]}}
     assert payload(by_url, live_figures.FOLDER) == by_url
+
+
+def test_an_image_redrawn_on_every_move_stays_in_the_figure():
+    """The loss landscape's slices are new pictures on every span step: fetched by address, each
+    would appear a request after the rest of its chart."""
+    image = background_image(background(PRESETS["zigzag"].config.landscape)).to_plotly_json()
+    spec = {"data": [], "layout": {"images": [image | {"name": REDRAWN_IMAGE}, image]}}
+    sent = payload(spec, live_figures.FOLDER)["layout"]["images"]
+    assert sent[0]["source"] == image["source"]
+    assert sent[1]["source"].endswith(".png") and "/" not in sent[1]["source"]

@@ -1,5 +1,7 @@
 """The loss-landscape page: each lesson's sentence on its own numbers, the page, its link."""
 
+import base64
+import io
 from functools import cache
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from lessons.loss_landscape import CATALOG as LESSONS
@@ -17,6 +20,8 @@ from tests.live import charts
 from ui import loss_landscape_view as view
 from ui.landscape_pictures import landscape_pictures
 from ui.loss_landscape_view import LandscapeConfig
+from viz import palette
+from viz.background import CONTOUR_SHADE
 from viz.loss_landscape import log_ticks
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "loss_landscape.py")
@@ -105,6 +110,36 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     assert len(charts(at)) == (4 if plane else 3)
     assert any("off the plane" in w.value for w in at.warning) == plane
     assert len(at.table) == 2
+
+
+def test_the_slices_are_banded_pictures_of_the_loss_with_the_loss_under_the_mouse():
+    """Each map's picture: the lowest loss of all maps in the lightest band, the highest in the
+    darkest (or on a contour line, a shade darker); the heatmap over it hovers L itself."""
+    pictures = result("skips").pictures
+    figure = landscape_pictures(LESSONS["skips"].config).figures["land.slices"]
+    grids = [g for p in pictures for g in (p.grid.losses.train_loss, p.grid.losses.val_loss)]
+    light, dark = palette.hex_to_rgb(palette.LANDSCAPE_COLOURS[0]), (0xAB,) * 3
+    lowest, highest = min(g.min() for g in grids), max(g.max() for g in grids)
+    assert np.log10(highest / lowest) <= 10, "within the 10 decades the bands resolve"
+    hovers = [t for t in figure["data"] if t["type"] == "heatmap"]
+    for grid, image, hover in zip(grids, figure["layout"]["images"], hovers, strict=True):
+        np.testing.assert_allclose(hover["z"], grid, rtol=5e-4)
+        png = base64.b64decode(image["source"].split(",", 1)[1])
+        pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+        size = pixels.shape[0] - 1
+        for value, colour in ((lowest, light), (highest, dark)):
+            if value not in grid:
+                continue
+            i, j = np.argwhere(grid == value)[0]
+            row, column = (
+                round((len(grid) - 1 - i) / (len(grid) - 1) * size),
+                round(j / (len(grid) - 1) * size),
+            )
+            seen = tuple(int(c) for c in pixels[row, column])
+            shaded = tuple(round(c * CONTOUR_SHADE) for c in colour)
+            assert max(abs(a - b) for a, b in zip(seen, colour, strict=True)) <= 1 or (
+                seen == shaded
+            ), (value, seen)
 
 
 @pytest.mark.parametrize("key", list(LESSONS))

@@ -37,6 +37,10 @@ ASPECT_LIMIT = 3.0
 TYPICAL_PLOT_WIDTH = 1000
 PLOT_HEIGHT_RANGE = (360, 620)
 MAP_MARGIN = dict(l=70, r=20, t=80, b=60)
+# The `name` of a layout image that a slider move replaces (the loss landscape's slices): sent
+# inside the figure, where a picture kept over many moves is sent once by address
+# (components.figure_payload).
+REDRAWN_IMAGE = "redrawn"
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 _KEPT: dict[tuple, object] = {}  # per grid (and look): PNG data URLs and probe grids
@@ -205,21 +209,27 @@ def background_image(
 
 
 def _image_source(grid: Grid, colorscale: tuple[str, ...]) -> str:
-    """The PNG as a data URL (≈ 25 ms to make, so background_image keeps the last few).
-
-    Pixels where the band changes are drawn a shade darker: thin contour lines that keep the
-    levels readable on a washed-out projector, where neighbouring greys look alike.
-    """
+    """The PNG as a data URL (≈ 25 ms to make, so background_image keeps the last few)."""
     coordinate = band_coordinate(grid, finite_values(grid))
     edges = band_coordinate(grid, band_edges(grid))
-    fine = _resample(coordinate, IMAGE_PIXELS, IMAGE_PIXELS)[::-1]
-    bands = np.clip(np.searchsorted(edges[1:-1], fine, side="right"), 0, N_BANDS - 1)
+    return banded_image(coordinate, edges, band_colours(colorscale), IMAGE_PIXELS)
+
+
+def banded_image(
+    coordinate: np.ndarray, edges: np.ndarray, colours: list[tuple], pixels: int
+) -> str:
+    """coordinate[i, j] (at x_j, y_i, y increasing) as a PNG data URL of pixels × pixels: each
+    band between neighbouring `edges` in its colour (one per band), values interpolated
+    bilinearly so band edges are smooth. Pixels where the band changes are drawn a shade
+    darker: thin contour lines that keep the levels readable on a washed-out projector, where
+    neighbouring greys look alike."""
+    fine = _resample(coordinate, pixels, pixels)[::-1]
+    bands = np.clip(np.searchsorted(edges[1:-1], fine, side="right"), 0, len(colours) - 1)
     line = np.zeros(bands.shape, dtype=bool)
     line[:, 1:] |= bands[:, 1:] != bands[:, :-1]
     line[1:, :] |= bands[1:, :] != bands[:-1, :]
-    colours = band_colours(colorscale)
     shaded = [tuple(round(channel * CONTOUR_SHADE) for channel in c) for c in colours]
-    indices = (bands + N_BANDS * line).astype(np.uint8)
+    indices = (bands + len(colours) * line).astype(np.uint8)
     return "data:image/png;base64," + base64.b64encode(_png(indices, colours + shaded)).decode()
 
 
