@@ -7,14 +7,20 @@ the page, the same at every span, is drawn by the full run: elements a fragment 
 cost the browser nothing on its reruns.
 """
 
-import numpy as np
 import streamlit as st
 
 from lessons.loss_landscape import CATALOG as LESSONS
 from ui.binder import Binder
 from ui.charts import live_chart
+from ui.landscape_numbers import lines_rows, roughness_rows
 from ui.landscape_pictures import landscape_pictures
-from ui.loss_landscape_view import LandscapeConfig, load, read_controls, span_slider
+from ui.loss_landscape_view import (
+    SURFACE_SPAN,
+    LandscapeConfig,
+    load,
+    read_controls,
+    span_slider,
+)
 from ui.tables import static_table
 
 ss = st.session_state
@@ -36,36 +42,6 @@ config, span_box = binder.checked(lambda: read_controls(sidebar))
 notes = binder.notes()
 
 
-def lines_table(result) -> list[dict]:
-    rows = []
-    for line in result.lines:
-        alpha, loss = line.segment.alpha, line.segment.losses.train_loss
-        inside = (alpha >= 0) & (alpha <= 1)
-        rows.append(
-            {
-                "network": line.name,
-                "L at θ₀": f"{loss[np.argmin(np.abs(alpha))]:.3g}",
-                "L at θ": f"{loss[np.argmin(np.abs(alpha - 1))]:.3g}",
-                "largest rise from θ₀ to θ": f"{max(np.diff(loss[inside]).max(), 0.0):.3g}",
-                "basin width along d₁": f"{line.width:.3f}",
-            }
-        )
-    return rows
-
-
-def roughness_table(result) -> list[dict]:
-    return [
-        {
-            "slice": picture.name,
-            "strict minima (train, val.)": f"{picture.train.local_minima}, "
-            f"{picture.val.local_minima}",
-            "TV of log L (train, val.)": f"{picture.train.total_variation:.1f}, "
-            f"{picture.val.total_variation:.1f}",
-        }
-        for picture in result.pictures
-    ]
-
-
 def shown_at(config: LandscapeConfig, box):
     """The config's pictures (`landscape_pictures`), what is being worked out told in `box`."""
     previous, ss["land.span_shown"] = ss.get("land.span_shown"), config.span
@@ -77,17 +53,16 @@ def shown_at(config: LandscapeConfig, box):
 
 
 @st.fragment
-def pictures(drawn: LandscapeConfig, slices_box, surfaces_box, numbers_box) -> None:
-    """The span and what it changes (the lesson's note, the link, the slices, the surfaces and
-    their roughness), drawn into the page's boxes: a move reruns only this. What the span does
-    not change (the lines, the paths on their plane) is drawn by the page's full run only."""
+def pictures(drawn: LandscapeConfig, slices_box, numbers_box) -> None:
+    """The span and what it changes (the lesson's note, the link, the slices and their
+    roughness), drawn into the page's boxes: a move reruns only this. What the span does not
+    change (the lines, the paths on their plane, the 3-D surfaces) is drawn by full runs only."""
     span_slider(span_box)
     config = binder.checked(lambda: drawn.replace(span=ss["land.span"]))
     binder.show_lesson(binder.publish(config), notes)
     shown = shown_at(config, slices_box)
     live_chart(shown.figures["land.slices"], "land.slices", slices_box)
-    live_chart(shown.figures["land.surfaces"], "land.surfaces", surfaces_box)
-    static_table(roughness_table(shown.result), numbers_box)
+    static_table(roughness_rows(shown.result), numbers_box)
 
 
 slices_box = st.container()
@@ -140,9 +115,13 @@ st.caption(
     "(α = 1) and beyond (Goodfellow et al. 2015)."
 )
 st.subheader("The training loss in 3-D")
-surfaces_box = st.container()
+live_chart(shown.figures["land.surfaces"], "land.surfaces")
+st.caption(
+    f"Over a, b ∈ ±{SURFACE_SPAN:g} (Li et al.'s window; plane views: the path's extent), "
+    "whatever the span above."
+)
 st.subheader("In numbers")
 left, right = st.columns(2)
-static_table(lines_table(result), left)
-pictures(config, slices_box, surfaces_box, right)
+static_table(lines_rows(result), left)
+pictures(config, slices_box, right)
 binder.tools()

@@ -242,6 +242,19 @@ def test_the_span_reslices_without_training_and_updates_the_charts_and_the_link(
     assert after[0] != before[0], "the slices are sliced again"
     lines = [i for i, f in enumerate(after) if "basin width" in str(f["data"])]
     assert lines and all(after[i] == before[i] for i in lines), "the lines do not depend on it"
+    surfaces = [i for i, f in enumerate(after) if "surface" in str(f["data"])]
+    assert surfaces and all(after[i] == before[i] for i in surfaces), "nor the 3-D surfaces"
+
+
+def test_the_3d_surfaces_span_li_et_al_s_window_at_every_span():
+    config = LESSONS["skips"].config
+    at = [landscape_pictures(config.replace(span=span)) for span in (0.5, 2.0)]
+    surfaces = [p.figures["land.surfaces"] for p in at]
+    assert surfaces[0] == surfaces[1]
+    window = landscape_pictures(config.replace(span=view.SURFACE_SPAN)).result
+    for trace, picture in zip(surfaces[0]["data"], window.pictures, strict=True):
+        assert (trace["x"][0], trace["x"][-1]) == (-view.SURFACE_SPAN, view.SURFACE_SPAN)
+        np.testing.assert_allclose(np.power(10.0, trace["z"]), picture.grid.losses.train_loss)
 
 
 def test_the_lines_and_the_basin_width_are_the_same_at_every_span():

@@ -5,9 +5,10 @@ Slicing two networks on a 31² grid and building their figures takes ≈ 0.6 s o
 a lecturer stepping the span slider would wait that long for each step. The trained networks
 are cached (`trained`); the slices and figures of a config are kept in a server-wide `Ahead`
 store, and after each picture the span one step further in the direction the slider last moved
-is sliced on its worker: the next step is often ready when it is asked for. The lines through θ
-do not depend on the span: they are kept per config at any span (`_LINES`), and their chart,
-the same at every span, is not redrawn by a span step.
+is sliced on its worker: the next step is often ready when it is asked for. The lines through θ,
+the paths on their plane and the 3-D surfaces (over Li et al.'s window, SURFACE_SPAN) do not
+depend on the span: they are kept per config at any span (`_UNSPANNED`), and their charts, the
+same at every span, are drawn by the page's full runs only.
 """
 
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from ui.ahead import Ahead
 from ui.charts import drawn_once
 from ui.loss_landscape_view import (
     SPAN_RANGE,
+    SURFACE_SPAN,
     Landscape,
     LandscapeConfig,
     sliced,
@@ -34,7 +36,8 @@ SETTLE = 0.2
 STORED = 8
 
 _AHEAD = Ahead(STORED, "landscape-ahead")
-_LINES = Ahead(STORED, "landscape-lines")  # a store only: the lines of a config, at any span
+# A store only: per config at any span, its lines and its surfaces' figure.
+_UNSPANNED = Ahead(STORED, "landscape-unspanned")
 
 
 class Pictures(NamedTuple):
@@ -45,6 +48,17 @@ class Pictures(NamedTuple):
     figures: dict[str, dict]
 
 
+class Unspanned(NamedTuple):
+    """What a config shows the same at every span: its lines, its landscape sliced at
+    SURFACE_SPAN (`window`), and their figures drawn once: "land.lines", "land.surfaces", and
+    "land.paths" in the plane views (a path's loss on its plane is worked out at each
+    checkpoint, not read off the slice)."""
+
+    lines: tuple
+    window: Landscape
+    figures: dict[str, dict]
+
+
 def styles(result: Landscape) -> dict[str, dict]:
     """Each network's line style, by its name."""
     names = [line.name for line in result.lines]
@@ -52,21 +66,27 @@ def styles(result: Landscape) -> dict[str, dict]:
     return dict(zip(names, optimizer_styles(optimizers), strict=True))
 
 
-def _drawn(config: LandscapeConfig, histories) -> Pictures:
-    unspanned = repr(config.replace(span=SPAN_RANGE[0]))
-    lines = _LINES.get(unspanned, lambda: sliced_lines(config, histories))
-    result = sliced(config, histories, lines)
-    looks = styles(result)
+def _unspanned(config: LandscapeConfig, histories) -> Unspanned:
+    lines = sliced_lines(config, histories)
+    window = sliced(config.replace(span=SURFACE_SPAN), histories, lines)
     plane = config.view != "random"
+    looks = styles(window)
     figures = {
-        "land.slices": slice_figure(result.pictures, looks),
-        "land.surfaces": surface_figure(result.pictures, ("e₁", "e₂") if plane else ("a", "b")),
-        "land.lines": line_figure(result.lines, looks),
+        "land.lines": line_figure(lines, looks),
+        "land.surfaces": surface_figure(window.pictures, ("e₁", "e₂") if plane else ("a", "b")),
     }
     if plane:
-        paths = [path for picture in result.pictures for path in picture.paths]
+        paths = [path for picture in window.pictures for path in picture.paths]
         figures["land.paths"] = path_figure(paths, looks)
-    return Pictures(result, {key: drawn_once(figure) for key, figure in figures.items()})
+    return Unspanned(lines, window, {key: drawn_once(f) for key, f in figures.items()})
+
+
+def _drawn(config: LandscapeConfig, histories) -> Pictures:
+    unspanned = repr(config.replace(span=SPAN_RANGE[0]))
+    same = _UNSPANNED.get(unspanned, lambda: _unspanned(config, histories))
+    result = same.window if config.span == SURFACE_SPAN else sliced(config, histories, same.lines)
+    slices = drawn_once(slice_figure(result.pictures, styles(result)))
+    return Pictures(result, {"land.slices": slices} | same.figures)
 
 
 def _normal(config: LandscapeConfig) -> LandscapeConfig:

@@ -62,6 +62,7 @@ GRID_RANGE = (11, 51)
 ALPHA_RANGE = (-2.0, 3.0)
 LINE_POINTS = 201
 LINE_RANGE = (-1.0, 1.0)  # α along d₁: the span of Li et al.'s plots, whatever the slices'
+SURFACE_SPAN = 1.0  # the 3-D surfaces' span: Li et al.'s window, whatever the slices'
 PLANE_MARGIN = 1.25
 MAX_SLICE_WORK = 4 * 10**11
 OWN_KEYS = frozenset({"view", "span", "grid", "dir", "alpha", "skips"})
