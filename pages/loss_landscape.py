@@ -117,8 +117,12 @@ st.caption(
 st.subheader("The training loss in 3-D")
 live_chart(shown.figures["land.surfaces"], "land.surfaces")
 st.caption(
-    f"Over a, b ∈ ±{SURFACE_SPAN:g} (Li et al.'s window; plane views: the path's extent), "
-    "whatever the span above."
+    f"At span {SURFACE_SPAN:g} whatever the span above: "
+    + (
+        "the plane around the paths."
+        if plane
+        else f"a, b ∈ [−{SURFACE_SPAN:g}, {SURFACE_SPAN:g}], Li et al.'s window."
+    )
 )
 st.subheader("In numbers")
 left, right = st.columns(2)
