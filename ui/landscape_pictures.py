@@ -36,7 +36,7 @@ SETTLE = 0.2
 STORED = 8
 
 _AHEAD = Ahead(STORED, "landscape-ahead")
-# A store only: per config at any span, its lines and its surfaces' figure.
+# A store only: per config at any span, what it shows the same at every span (`Unspanned`).
 _UNSPANNED = Ahead(STORED, "landscape-unspanned")
 
 
