@@ -244,8 +244,13 @@ def _probe(grid: Grid) -> dict:
     columns = np.unique(np.linspace(0, len(grid.xs) - 1, PROBE_POINTS).round().astype(int))
     rows = np.unique(np.linspace(0, len(grid.ys) - 1, PROBE_POINTS).round().astype(int))
     values = finite_values(grid)[np.ix_(rows, columns)]
-    rounded = [[float(f"{v:.4g}") for v in row] for row in values]
-    return dict(x=grid.xs[columns].tolist(), y=grid.ys[rows].tolist(), f=rounded)
+    return dict(x=grid.xs[columns].tolist(), y=grid.ys[rows].tolist(), f=four_digits(values))
+
+
+def four_digits(values) -> list[list[float]]:
+    """A 2-D array as nested lists rounded to 4 significant digits: what a hover shows, in a
+    fraction of the JSON."""
+    return [[float(f"{v:.4g}") for v in row] for row in np.asarray(values, np.float64)]
 
 
 def landmark_traces(

@@ -18,6 +18,7 @@ from viz.background import (
     axis_style,
     band_colours,
     banded_image,
+    four_digits,
     lecture_layout_dict,
     staircase_colorscale,
 )
@@ -178,7 +179,7 @@ def slice_figure(pictures, styles: dict[str, dict]) -> dict:
                 type="heatmap",
                 x=a,
                 y=b,
-                z=[[float(f"{v:.4g}") for v in line] for line in np.asarray(z, np.float64)],
+                z=four_digits(z),
                 coloraxis="coloraxis",
                 opacity=0,
                 hoverlabel=dict(bgcolor="white"),
