@@ -8,11 +8,12 @@ MutationObserver watches `[data-testid="stApp"]`'s `data-test-script-state` (a f
 running → notRunning between two callbacks: any change after the press means a run happened).
 The slider's thumb is focused and ArrowRight (or ArrowLeft) pressed; every animation frame, a
 chart whose layout object lost the tag was redrawn (it is tagged again, so a second draw counts
-too, and its `plotly_afterplot` is heard from then on). The sample ends once the script ran and is
-idle and no chart has changed for QUIET_MS; its time is the later of the last redraw and the
-script going idle, from the keydown. A change that redraws no chart still counts, as the time to
-idle. The bytes the server sent over its websocket (component arguments travel in it too) are
-summed from the press to that end.
+too, and its `plotly_afterplot` is heard from then on, with `plotly_animated` and
+`plotly_transitioned`: a redraw of the traces alone, by Plotly.animate, ends there). The sample
+ends once the script ran and is idle and no chart has changed for QUIET_MS; its time is the
+later of the last redraw and the script going idle, from the keydown. A change that redraws no
+chart still counts, as the time to idle. The bytes the server sent over its websocket (component
+arguments travel in it too) are summed from the press to that end.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ CHARTS_JS = """[document, ...[...document.querySelectorAll('iframe')].map(f => {
 FIRST_CHART_JS = f"() => {CHARTS_JS}.some(gd => gd._fullLayout) ? performance.now() : false"
 
 # Before a press: tag every chart's layout object, start watching the script state, note the
-# keydown's time. `plotly_afterplot` of each chart (heard once per chart div) marks a redraw too.
+# keydown's time. `plotly_afterplot` of each chart (heard once per chart div) marks a redraw too,
+# and so do `plotly_animated` and `plotly_transitioned` (a redraw of the traces alone ends there).
 ARM_JS = f"""() => {{
     const app = document.querySelector('[data-testid="stApp"]');
     if (window.__bench) window.__bench.observer.disconnect();
@@ -90,10 +92,12 @@ ARM_JS = f"""() => {{
     window.__listen = gd => {{
         if (window.__heard.has(gd) || typeof gd.on !== 'function') return;
         window.__heard.add(gd);
-        gd.on('plotly_afterplot', () => {{
-            const b = window.__bench;
-            if (b && b.t0 !== null) {{ b.last = performance.now(); b.changed.add(gd); }}
-        }});
+        for (const event of ['plotly_afterplot', 'plotly_animated', 'plotly_transitioned']) {{
+            gd.on(event, () => {{
+                const b = window.__bench;
+                if (b && b.t0 !== null) {{ b.last = performance.now(); b.changed.add(gd); }}
+            }});
+        }}
     }};
     const charts = {CHARTS_JS};
     charts.forEach(gd => {{

@@ -21,7 +21,9 @@ the width left over holds them.
 What a slider move re-sends is only what changed: a marker's positions are read from its line
 in the browser (not sent twice), and an image in the layout given as a data URL (the landscape
 under the map, the same for every rate and start) is stored once in the component's folder and
-sent as its address, which the browser fetches once and keeps. One marker trace per view holds
+sent as its address, which the browser fetches once and keeps. A figure whose traces' points
+alone changed (a new start, same names and axes) has only its traces redrawn
+(`components/move_points.js`). One marker trace per view holds
 every run's marker, so a change or a scrub has few traces to restyle.
 """
 

@@ -4,9 +4,11 @@
 full `Plotly.newPlot` inside Streamlit's page, plus an invisible grid of points if clicks on
 the map are to reach Python. This component keeps one frame with one chart per figure and hands
 each changed figure to `Plotly.react`, which redraws only what changed; an unchanged figure is
-not touched at all. Figures travel as JSON bytes (`figure_bytes`), encoded once and cached by
-the page, without what the browser has already (`components.figure_payload`: the landscape image
-by address, the template's unused trace types left out).
+not touched at all, and one whose traces' points alone changed (a new start on the race) has
+only its traces redrawn (`components/move_points.js`). Figures travel as JSON bytes
+(`figure_bytes`), encoded once and cached by the page, without what the browser has already
+(`components.figure_payload`: the landscape image by address, the template's unused trace types
+left out).
 
 A figure whose `layout.meta.probe` is a coarse grid of the landscape ({"x": [...], "y": [...],
 "f": rows}) gets a line under it that reads x, y and f (bilinear) under the mouse, and a click

@@ -11,6 +11,7 @@ stay unambiguous, keep this the only conftest.py under tests/browser/)
     screenshot(page, name)   saves tests/browser/artifacts/<name>.png.
     live_frame(page)         the frame of the race page's live-figures component, once it drew.
     live_charts(page)        the Plotly charts in that frame: the race (or surface), the curves.
+    drawn_and_fresh(chart)   a chart's lines as drawn and as a fresh plot of its figure draws them.
 
 Every test in this folder gets the `browser` marker. Without /usr/bin/chromium the tests are
 skipped with a reason, except under CI=true, where they fail instead.
@@ -152,6 +153,29 @@ def array_attributes_differ(frame: Frame) -> list | str:
     """The traces of `frame`'s charts whose memoized data-array attributes differ from plotly.js's
     own crawl (none: an empty list)."""
     return frame.evaluate(ARRAY_ATTRIBUTES_JS)
+
+
+# A chart's lines as drawn (each SVG outline) and as a fresh Plotly.newPlot of its data and
+# layout draws them, in a hidden div of the same width.
+DRAWN_AND_FRESH_JS = """async gd => {
+    const outlines = el => [...el.querySelectorAll('.scatterlayer .js-line')]
+        .map(p => p.getAttribute('d'));
+    const fresh = document.createElement('div');
+    fresh.style.cssText = `position: absolute; left: -5000px; width: ${gd._fullLayout.width}px`;
+    gd.ownerDocument.body.append(fresh);
+    await Plotly.newPlot(fresh, JSON.parse(JSON.stringify(gd.data)),
+                         JSON.parse(JSON.stringify(gd.layout)));
+    const both = [outlines(gd), outlines(fresh)];
+    Plotly.purge(fresh);
+    fresh.remove();
+    return both;
+}"""
+
+
+def drawn_and_fresh(chart: Locator) -> tuple[list[str], list[str]]:
+    """The SVG outlines of the chart's lines as drawn, and as a fresh plot of its figure draws
+    them: equal when a redraw that moved points alone drew what a full redraw would."""
+    return chart.evaluate(DRAWN_AND_FRESH_JS)
 
 
 def live_frame(page: Page, timeout: float = 60_000) -> Frame:

@@ -5,7 +5,7 @@ cut at the right, one label per decade on log axes, minima drawn on top)."""
 import itertools
 
 import pytest
-from conftest import array_attributes_differ, screenshot, wait_for_app_idle
+from conftest import array_attributes_differ, drawn_and_fresh, screenshot, wait_for_app_idle
 from playwright.sync_api import Frame, Page, expect
 
 from lessons.learning_rate import CATALOG as LESSONS
@@ -205,6 +205,37 @@ def test_run_1s_rate_and_the_start_redraw_the_views_and_the_link(page: Page, app
     frame.locator("#slider").press("Home")
     expect(frame.locator("#step")).to_have_text(f"step 0 / {end}")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+MOVES = """() => {
+    const gd = document.getElementById('chart');
+    if (!gd._moves) { gd._moves = {animated: 0, replotted: 0};
+        gd.on('plotly_animated', () => gd._moves.animated++);
+        gd.on('plotly_afterplot', () => gd._moves.replotted++); }
+    return gd._moves;
+}"""
+
+
+def test_a_new_start_moves_only_the_points_and_draws_them_as_a_full_redraw_would(
+    page: Page, app_url: str
+):
+    """Once the runs' names are settled, a new start changes only the traces' points: the
+    views move them (Plotly.animate, no redraw of axes, legend and images) and the lines drawn
+    are exactly those a fresh plot of the same figure draws."""
+    frame = open_lab(page, app_url)
+    thumb = page.locator('.st-key-lab-sx input[type="range"]')
+    thumb.focus()
+    for _ in range(2):  # the first press leaves the lesson and renames the runs
+        before = frame.evaluate(RUN_1_PATH)
+        counts = dict(frame.evaluate(MOVES))
+        thumb.press("ArrowRight")
+        frame.wait_for_function(f"() => ({RUN_1_PATH})() + '' !== {before!r} + ''", timeout=60_000)
+        wait_for_app_idle(page)
+    moved = frame.evaluate(MOVES)
+    assert moved["animated"] == counts["animated"] + 1
+    drawn, fresh = drawn_and_fresh(frame.locator("#chart"))
+    assert len(drawn) >= 12 and drawn == fresh
+    assert array_attributes_differ(frame) == []
 
 
 HEAD_OPACITY = """() => {

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import live_charts, live_frame, screenshot, wait_for_app_idle
+from conftest import drawn_and_fresh, live_charts, live_frame, screenshot, wait_for_app_idle
 from playwright.sync_api import Page, expect
 
 import landscapes
@@ -62,6 +62,26 @@ def test_moving_a_slider_redraws_the_race(page: Page, app_url: str):
     after = live_charts(page).first.evaluate(FRAME_NAMES)
     assert after != before
     assert len(after.split(",")) == 32
+
+
+def test_a_new_start_moves_the_paths_and_replaces_the_frames(page: Page, app_url: str):
+    """A new start changes the traces' points alone: the race moves them (Plotly.animate, no
+    redraw of axes and background), draws exactly the lines a fresh plot of its figure draws,
+    and its animation's frames are the new run's, as many as before."""
+    open_race(page, app_url)
+    race = live_charts(page).first
+    race.evaluate("gd => { gd._animated = 0; gd.on('plotly_animated', () => gd._animated++); }")
+    names = race.evaluate(FRAME_NAMES).split(",")
+    tag_race(page)
+    thumb = page.locator(".st-key-sx").get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_for_redraw(page)
+    assert race.evaluate("gd => gd._animated") == 1
+    drawn, fresh = drawn_and_fresh(race)
+    assert len(drawn) >= 4 and drawn == fresh
+    now = race.evaluate(FRAME_NAMES).split(",")
+    assert len(now) == len(names) and set(now).isdisjoint(names)
 
 
 def test_pressing_play_advances_the_frames(page: Page, app_url: str):
