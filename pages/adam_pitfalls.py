@@ -11,6 +11,7 @@ import streamlit as st
 
 from lessons.adam_pitfalls import CATALOG as LESSONS
 from optimizers.pitfalls import LANDSCAPES, PARTS, SETTINGS, USES, PitfallConfig
+from ui import headings
 from ui.binder import Binder
 from ui.pitfall_view import SHOW, cached_run
 from ui.sliders import param_slider
@@ -72,7 +73,7 @@ binder = Binder(
 binder.start("Adam's weaknesses")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
-sidebar.subheader("The construction")
+headings.subheader("The construction", sidebar)
 part = sidebar.selectbox("Show", PARTS, key="ap.part", format_func=PART_NAMES.get)
 settings_box = sidebar.container()
 

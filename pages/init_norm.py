@@ -8,6 +8,7 @@ and statistics, which axes each normalization averages over, and input normaliza
 import streamlit as st
 
 from lessons.init_norm import CATALOG as LESSONS
+from ui import headings
 from ui import init_norm_view as view
 from ui.binder import Binder
 from ui.charts import live_chart
@@ -26,7 +27,7 @@ binder = Binder(
 binder.start("Initialization and normalization")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
-sidebar.subheader("The network")
+headings.subheader("The network", sidebar)
 sigma_box = view.net_controls(sidebar)
 notes = binder.notes()
 main, training = st.container(), st.container()

@@ -15,7 +15,7 @@ from components.linked_steps import linked_steps
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.lab_config import MAX_RUNS, LabConfig
 from optimizers.run_config import RunConfig
-from ui import controls
+from ui import controls, headings
 from ui.binder import Binder
 from ui.charts import presenting
 from ui.export import chart_config
@@ -101,7 +101,7 @@ def lab_view(land, noise: float, seed: int) -> None:
     ss["lab.shown"] = configs
 
 
-sidebar.subheader("Shared by every run")
+headings.subheader("Shared by every run", sidebar)
 land = landscape_picker(
     sidebar, "lab.", lambda: controls.reset_start("lab.", landscapes.lookup(ss["lab.land"]))
 )
@@ -109,7 +109,7 @@ start_box = sidebar.container()
 sidebar.slider("steps", 10, 2000, key="lab.steps")
 noise, seed = controls.noise_control(sidebar, "lab.")
 
-sidebar.subheader("Runs")
+headings.subheader("Runs", sidebar)
 sidebar.number_input("How many", 1, MAX_RUNS, key="lab.n_runs")
 methods, slider_boxes, gradients = [], [], []
 for i in range(ss["lab.n_runs"]):

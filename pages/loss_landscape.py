@@ -10,6 +10,7 @@ cost the browser nothing on its reruns.
 import streamlit as st
 
 from lessons.loss_landscape import CATALOG as LESSONS
+from ui import headings
 from ui.binder import Binder
 from ui.charts import live_chart
 from ui.landscape_numbers import lines_rows, roughness_rows
@@ -89,7 +90,7 @@ st.caption(
 
 if plane:
     paths = [path for picture in result.pictures for path in picture.paths]
-    st.subheader("The path on its plane, and what the plane hides")
+    headings.subheader("The path on its plane, and what the plane hides")
     early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
     st.warning(
         "A path lives in all the network's parameters; the plane shows two directions of them. "
@@ -105,7 +106,7 @@ if plane:
         )
         st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
 
-st.subheader("Two lines through the landscape")
+headings.subheader("Two lines through the landscape")
 live_chart(shown.figures["land.lines"], "land.lines")
 st.caption(
     "Left: along the first random direction d₁ through each trained θ, α ∈ [−1, 1] whatever "
@@ -114,7 +115,7 @@ st.caption(
     "Right: the straight segment from the initialization (α = 0) to the trained network "
     "(α = 1) and beyond (Goodfellow et al. 2015)."
 )
-st.subheader("The training loss in 3-D")
+headings.subheader("The training loss in 3-D")
 live_chart(shown.figures["land.surfaces"], "land.surfaces")
 st.caption(
     f"At span {SURFACE_SPAN:g} whatever the span above: "
@@ -124,7 +125,7 @@ st.caption(
         else f"a, b ∈ [−{SURFACE_SPAN:g}, {SURFACE_SPAN:g}], Li et al.'s window."
     )
 )
-st.subheader("In numbers")
+headings.subheader("In numbers")
 left, right = st.columns(2)
 static_table(lines_rows(result), left)
 pictures(config, slices_box, right)

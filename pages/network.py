@@ -10,6 +10,7 @@ from lessons.network import CATALOG as LESSONS
 from networks import datasets
 from networks.train import MAX_RUNS, TrainConfig
 from optimizers import CATALOG as OPTIMIZERS
+from ui import headings
 from ui.binder import Binder
 from ui.cached import trained_network
 from ui.charts import live_chart
@@ -43,11 +44,11 @@ binder = Binder(
 binder.start("Train a network")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lessons")
-sidebar.subheader("Data")
+headings.subheader("Data", sidebar)
 data = data_controls(sidebar)
-sidebar.subheader("Network")
+headings.subheader("Network", sidebar)
 net = net_controls(sidebar)
-sidebar.subheader("Runs, from one initialization")
+headings.subheader("Runs, from one initialization", sidebar)
 sidebar.number_input("How many", 1, MAX_RUNS, key="net.runs")
 n_train, _ = datasets.split_sizes(data["n"], datasets.CATALOG[data["dataset"]].classes)
 runs = []
@@ -78,7 +79,7 @@ for name, k in zip(names, history.diverged_at, strict=True):
         st.warning(f"{name} diverged at step {k}: its curves stop there.", icon=":material/error:")
 
 data_set = config.data()
-st.subheader("What each run predicts, over training")
+headings.subheader("What each run predicts, over training")
 live_chart(
     prediction_figure(
         field.xs,

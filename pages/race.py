@@ -10,7 +10,7 @@ from components.live_figures import live_figures
 from lessons.race import CATALOG as PRESETS
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig
-from ui import controls
+from ui import controls, headings
 from ui import race_sections as sections
 from ui.binder import Binder
 from ui.cached import chart, run
@@ -61,12 +61,12 @@ binder.start("Optimizer race")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Lecture presets")
 
-sidebar.subheader("Landscape")
+headings.subheader("Landscape", sidebar)
 land = landscape_picker(
     sidebar, "", lambda: controls.reset_start("", landscapes.lookup(ss["land"]))
 )
 
-sidebar.subheader("Optimizers")
+headings.subheader("Optimizers", sidebar)
 sidebar.number_input("How many", 1, MAX_SLOTS, key="n_opt")
 methods, slider_boxes, noisy = [], [], []
 for slot in range(ss["n_opt"]):
@@ -76,13 +76,13 @@ for slot in range(ss["n_opt"]):
     methods.append(controls.method_picker(box, f"{slot}."))
     slider_boxes.append(box.container())
     noisy.append(controls.noise_flag(box, f"{slot}."))
-sidebar.subheader("Learning-rate schedule")
+headings.subheader("Learning-rate schedule", sidebar)
 schedule = controls.schedule_control(sidebar, "", show_formula=True)
-sidebar.subheader("Gradient")
+headings.subheader("Gradient", sidebar)
 clip = controls.clip_control(sidebar, "")
 noise, seed = controls.noise_control(sidebar, "")
 batch = controls.batch_control(sidebar, "")
-sidebar.subheader("Run")
+headings.subheader("Run", sidebar)
 run_box = sidebar.container()
 binder.tools()
 

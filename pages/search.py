@@ -14,7 +14,7 @@ from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import RunConfig
 from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, SearchConfig
-from ui import controls
+from ui import controls, headings
 from ui.binder import Binder
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_charts import prepare
@@ -59,7 +59,7 @@ binder = Binder(
 binder.start("Hyperparameter search")
 sidebar = st.sidebar
 binder.lesson_buttons(sidebar, "Presets")
-sidebar.subheader("What is tuned")
+headings.subheader("What is tuned", sidebar)
 land = landscape_picker(sidebar, "hs.", landscape_changed)
 sidebar.selectbox(
     "Optimizer", SEARCHABLE, key="hs.opt", format_func=lambda k: OPTIMIZERS[k].name,

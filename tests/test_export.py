@@ -19,6 +19,7 @@ import landscapes
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
 from ui.export import EXPORT_OPEN, chart_config, file_stem
+from ui.headings import headings
 from ui.race_figures import landscape_grid, legend_names, line_styles, race_view
 from viz.animation import HOLD_MS, even_size, frame_rate, frame_steps, race_animation
 from viz.export import CSV_HEADER, race_html, runs_csv
@@ -258,7 +259,7 @@ def export_page():
 def test_the_export_section_is_empty_until_opened():
     at = AppTest.from_function(export_page, default_timeout=60).run()
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["Download the race"]
+    assert headings(at) == ["Download the race"]
     assert not at.get("download_button") and not at.button
 
 

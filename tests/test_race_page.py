@@ -10,6 +10,7 @@ from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
 from tests.live import live_figures
+from ui.headings import headings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
 
@@ -182,12 +183,12 @@ def test_the_lower_sections_keep_their_headings_when_turned_on_and_off():
     """Off, the inspector and the basins are drawn by the page once (they depend on no run);
     on, by the race's fragment with the run. Either way their headings stay in place."""
     at = open_page()
-    headings = ["Inspector", "Basins of attraction", "Download the race"]
-    assert [h for h in headings if h in [s.value for s in at.subheader]] == headings
+    titles = ["Inspector", "Basins of attraction", "Download the race"]
+    assert [h for h in titles if h in headings(at)] == titles
     for key in ("inspector", "basins"):
         at.toggle(key=key).set_value(True).run()
         assert not at.exception
         at.toggle(key=key).set_value(False).run()
         assert not at.exception
-        assert [h for h in headings if h in [s.value for s in at.subheader]] == headings
+        assert [h for h in titles if h in headings(at)] == titles
         assert not at.get("plotly_chart")

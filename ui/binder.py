@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from lessons.record import Lesson
-from ui import lecture
+from ui import headings, lecture
 from ui.charts import image_format_choice
 from ui.navigation import run_through_app
 
@@ -103,7 +103,7 @@ class Binder:
 
     def lesson_buttons(self, container, heading: str) -> None:
         """One full-width button per lesson."""
-        container.subheader(heading)
+        headings.subheader(heading, container)
         for lesson in self.lessons.values():
             container.button(
                 lesson.title,

@@ -23,6 +23,7 @@ import landscapes
 from landscapes import lookup
 from optimizers.run_config import RunConfig
 from optimizers.simulate import Trajectory
+from ui import headings
 from ui.race_figures import legend_names, line_styles, race_view
 from viz import Grid
 from viz.animation import MAX_FRAMES, SIZE, OnFrame, frame_steps, race_animation
@@ -154,7 +155,7 @@ def export_section(
     """Download buttons for the race, in an expander: CSV and HTML at once, GIF and MP4 after
     "Render". Closed, it holds nothing and depends on no run (config None): opening it reruns
     the script, which then draws the buttons for the current race."""
-    st.subheader("Download the race")
+    headings.subheader("Download the race")
     box = st.expander(
         "Runs (CSV), the race as a page (HTML), GIF, MP4", key=EXPORT_OPEN, on_change="rerun"
     )

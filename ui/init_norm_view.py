@@ -22,6 +22,7 @@ from networks.statistics import SYMMETRY_NET, statistics, symmetry
 from networks.train import Run, TrainConfig, train
 from optimizers.params import Params
 from optimizers.run_config import finite_float
+from ui import headings
 from ui.cached import background
 from ui.charts import drawn_once, live_chart, live_charts
 from ui.sliders import log_options, number
@@ -283,7 +284,7 @@ def symmetry_chart() -> dict:
 
 
 def show_symmetry() -> None:
-    st.subheader("All zeros: two units of one layer over training")
+    headings.subheader("All zeros: two units of one layer over training")
     live_chart(symmetry_chart(), "in.symmetry", name="symmetry")
     st.caption(
         "A 2-8-8-2 sigmoid net trained by SGD on the moons; unit 1's two incoming weights solid, "
@@ -292,7 +293,7 @@ def show_symmetry() -> None:
 
 
 def show_training(config: InitNormConfig) -> None:
-    st.subheader("Training the same net, with and without batch norm")
+    headings.subheader("Training the same net, with and without batch norm")
     with st.spinner("Training both nets…"):
         runs = [trained(config.training(norm)) for norm in ("none", "batch")]
     rescue = figures.rescue_figure(runs, ["no normalization", "batch norm"])
@@ -315,7 +316,7 @@ def batch_statistics_chart(batch: int, momentum: float, seed: int) -> dict:
 
 
 def show_batch_norm(config: InitNormConfig) -> None:
-    st.header("Batch normalization, in training and at inference")
+    headings.header("Batch normalization, in training and at inference")
     left, right = st.columns([2, 3])
     for formula in (
         r"\mu_B = \tfrac{1}{B}\textstyle\sum_{i=1}^{B} x_i\;",  # \; keeps x_i inside its box
@@ -392,7 +393,7 @@ def axes_charts() -> tuple[dict, dict]:
 
 
 def show_axes() -> None:
-    st.header("Batch, layer, instance, group norm: which values share μ and σ²")
+    headings.header("Batch, layer, instance, group norm: which values share μ and σ²")
     n, c = BLOCK[:2]
     block, mlp = axes_charts()
     live_charts([(block, "norm_axes"), (mlp, "norm_axes_mlp")], "in.norm_axes")
@@ -419,7 +420,7 @@ def race_charts(rate: float) -> list[dict]:
 
 
 def show_input_normalization(config: InitNormConfig) -> None:
-    st.header("Input normalization: round contours")
+    headings.header("Input normalization: round contours")
     st.slider("SGD rate η (both runs)", 0.05, 1.0, key="in.rate", step=0.05)
     for (r, _, _, loss_before, loss_after), figure in zip(
         races(config.rate), race_charts(config.rate), strict=True

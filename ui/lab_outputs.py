@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from ui import lab_sections
+from ui import headings, lab_sections
 from ui.cached import RANGE_RATES, background, run
 from ui.lab_figures import range_figure
 from ui.lab_frames import framed
@@ -40,18 +40,18 @@ def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
     alerts = st.container()
     spread = None
     if noise > 0:
-        st.subheader(SPREAD_TITLE)
+        headings.subheader(SPREAD_TITLE)
         st.caption(SPREAD_NOTE)
         spread = st.container()
     lab_sections.schedule_formulas(schedules)
-    st.subheader("Each run in numbers")
+    headings.subheader("Each run in numbers")
     table = st.container()
     gradient = None
     if clipping:
-        st.subheader(GRADIENT_TITLE)
+        headings.subheader(GRADIENT_TITLE)
         st.caption(GRADIENT_NOTE)
         gradient = st.container()
-    st.subheader("LR range test")
+    headings.subheader("LR range test")
     return Boxes(views, alerts, spread, table, gradient, st.container())
 
 

@@ -48,7 +48,7 @@ from networks.train import MAX_RUNS, History, Run, TrainConfig, train
 from networks.train import QUERY_KEYS as TRAIN_KEYS
 from optimizers import CATALOG as OPTIMIZERS
 from optimizers.run_config import finite_float, last_value, reject_unknown, whole_number
-from ui import controls, network_controls
+from ui import controls, headings, network_controls
 from ui.network_controls import batch_options, growth_control
 from ui.unseen import lazy_expander
 
@@ -447,9 +447,9 @@ def _run_slot(box, i: int, n_train: int) -> Run:
 def read_controls(sidebar):
     """Draw the sidebar's controls but the span (the box left for it is returned too); the
     config they describe with the span last set (a ValueError if it cannot run)."""
-    sidebar.subheader("Landscape")
+    headings.subheader("Landscape", sidebar)
     view, span_box = _slice_controls(sidebar)
-    sidebar.subheader("Data")
+    headings.subheader("Data", sidebar)
     sidebar.selectbox(
         "dataset",
         list(datasets.CATALOG),
@@ -459,9 +459,9 @@ def read_controls(sidebar):
     sidebar.select_slider("points", sorted({*POINTS, ss["land.n"]}), key="land.n")
     sidebar.slider("noise", 0.0, datasets.MAX_NOISE, key="land.noise", step=0.01)
     sidebar.number_input("data seed", 0, 2**31 - 1, key="land.dseed")
-    sidebar.subheader("Network")
+    headings.subheader("Network", sidebar)
     net = _net_controls(sidebar)
-    sidebar.subheader("Runs, from one initialization")
+    headings.subheader("Runs, from one initialization", sidebar)
     sidebar.number_input("how many", 1, MAX_RUNS, key="land.runs")
     classes = datasets.CATALOG[ss["land.data"]].classes
     n_train, _ = datasets.split_sizes(ss["land.n"], classes)

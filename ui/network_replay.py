@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from networks.train import TrainConfig
+from ui import headings
 from ui.charts import live_chart
 from ui.tables import static_table
 from viz.network import replay_marks, training_curves
@@ -49,7 +50,7 @@ def curves_and_numbers(config: TrainConfig, history, names: list[str], styles: l
     if ss.get(REPLAY_OF) != repr(config):  # a new training opens at its end
         ss[REPLAY_OF], ss[REPLAY_KEY] = repr(config), last
     ss[REPLAY_KEY] = min(ss[REPLAY_KEY], last)
-    st.subheader("Loss and accuracy")
+    headings.subheader("Loss and accuracy")
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     axis = left.radio("x axis", ["steps", "epochs"], horizontal=True, key="net.axis")
     step = right.slider("replay: the step shown below", 0, last, key=REPLAY_KEY)
@@ -60,7 +61,7 @@ def curves_and_numbers(config: TrainConfig, history, names: list[str], styles: l
     )
     layout = base["layout"] | {"shapes": [*base["layout"].get("shapes", ()), *marks]}
     live_chart({"data": base["data"], "layout": layout}, "net.curves")
-    st.subheader(f"Each run in numbers, at step {step}")
+    headings.subheader(f"Each run in numbers, at step {step}")
     rows = [
         {
             "run": name,

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
+from ui import headings
 from ui.navigation import run_through_app
 
 
@@ -31,7 +32,7 @@ def preset_buttons(
     on_click: Callable[[str], None],
 ) -> None:
     """One full-width button per preset record (with `key` and `title`)."""
-    container.subheader(heading)
+    headings.subheader(heading, container)
     for preset in presets:
         container.button(
             preset.title,

@@ -3,6 +3,7 @@ the downloads."""
 
 import streamlit as st
 
+from ui import headings
 from ui.cached import background, basins, inspector
 from ui.charts import plotly_chart
 from ui.export import EXPORT_OPEN, export_section
@@ -72,7 +73,7 @@ def inspector_section(config) -> None:
     """The inspector reruns on its own when its step slider moves. While it is off, the page
     draws it without a config (it depends on none then), and turning it on reruns the page so
     that the race's fragment draws it with the current one."""
-    st.subheader("Inspector")
+    headings.subheader("Inspector")
     st.caption(
         "At one step, the dotted arrow is −η∇f (where plain gradient descent would go) and the "
         "solid arrow the step each optimizer actually took: momentum and adaptive scaling bend it."
@@ -92,7 +93,7 @@ def inspector_section(config) -> None:
 def basins_section(config, names: list[str], land) -> None:
     """Which minimum one optimizer reaches from each of BASIN_RESOLUTION² starts (while it is
     off, drawn by the page without a config: its toggle reruns the page)."""
-    st.subheader("Basins of attraction")
+    headings.subheader("Basins of attraction")
     if not st.toggle("Show which minimum each start reaches", key="basins") or config is None:
         return
     ss["basin_slot"] = min(ss.get("basin_slot", 0), len(names) - 1)

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from optimizers.search_config import MAX_ROUNDS, SearchConfig
+from ui import headings
 from ui.charts import live_chart, plotly_chart
 from ui.search_charts import (
     charts_as_ready,
@@ -44,14 +45,14 @@ def page_layout() -> Boxes:
         "right, each trial is projected onto one axis, on top of the best value reachable along "
         "it (grey line)."
     )
-    st.subheader("Best found after n trials")
+    headings.subheader("Best found after n trials")
     st.caption(
         f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh "
         "random draws); the band is the middle half of the seeds."
     )
     race = st.container()
     sampling_section()
-    st.subheader("Coarse to fine")
+    headings.subheader("Coarse to fine")
     st.caption(
         "Round 1 samples the whole square. Press zoom to sample the next round inside a box "
         "around the best trials so far, or drag a box on the chart to choose the region yourself."
@@ -104,7 +105,7 @@ def start_over() -> None:
 
 def sampling_section() -> None:
     """Where uniform and log-scale sampling put η and β, with the course's formulas."""
-    st.subheader("Sampling on the right scale")
+    headings.subheader("Sampling on the right scale")
     left, right = st.columns(2)
     left.latex(r"r = -4 \cdot \mathrm{rand}(), \quad \eta = 10^{r}")
     right.latex(r"r = -3 + 2 \cdot \mathrm{rand}(), \quad \beta = 1 - 10^{r}")
