@@ -182,6 +182,7 @@ def slice_figure(pictures, styles: dict[str, dict]) -> dict:
                 z=four_digits(z),
                 coloraxis="coloraxis",
                 opacity=0,
+                zsmooth="fast",  # unseen: Plotly paints one pixel per cell, not the plot's size
                 hoverlabel=dict(bgcolor="white"),
                 hovertemplate="a=%{x:.3f} b=%{y:.3f}<br>L=%{z:.4g}<extra></extra>",
                 name=titles[i].split("<br>")[0],
