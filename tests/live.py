@@ -1,4 +1,4 @@
-"""What the live-figures component received in an AppTest run."""
+"""What an AppTest run drew: the figures the live-figures component received, the headings."""
 
 import json
 
@@ -29,3 +29,8 @@ def charts(at: AppTest) -> list[dict]:
     """Every figure of the page's main area, in page order, whether `st.plotly_chart` or a
     live-figures frame draws it (ui.charts.plotly_chart / live_chart)."""
     return list(_figures_in(at.main))
+
+
+def headings(at: AppTest) -> list[str]:
+    """The section headings the run drew (`ui.headings`: Markdown `##` and `###`), in order."""
+    return [m.value.lstrip("#").strip() for m in at.markdown if m.value.startswith("#")]

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 import landscapes
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
+from tests.live import headings
 from ui.export import EXPORT_OPEN, chart_config, file_stem
-from ui.headings import headings
 from ui.race_figures import landscape_grid, legend_names, line_styles, race_view
 from viz.animation import HOLD_MS, even_size, frame_rate, frame_steps, race_animation
 from viz.export import CSV_HEADER, race_html, runs_csv

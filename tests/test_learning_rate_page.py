@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.schedules import CATALOG as SCHEDULES
-from ui.headings import headings
+from tests.live import headings
 from ui.lab_sections import wrapped
 from viz.lr_lab import log_axis
 

@@ -9,8 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.network import CATALOG as LESSONS
 from networks.train import train
-from tests.live import charts
-from ui.headings import headings
+from tests.live import charts, headings
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "network.py")
 

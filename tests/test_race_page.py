@@ -9,8 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
-from tests.live import live_figures
-from ui.headings import headings
+from tests.live import headings, live_figures
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
 

@@ -17,8 +17,3 @@ def subheader(text: str, container=None) -> None:
 def header(text: str, container=None) -> None:
     """A part's heading (`<h2>`) in `container` (by default where the page writes now)."""
     (container or st).markdown(f"## {text}")
-
-
-def headings(at) -> list[str]:
-    """The headings an AppTest run drew with `subheader` and `header`, in order."""
-    return [m.value.lstrip("#").strip() for m in at.markdown if m.value.startswith("#")]
