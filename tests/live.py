@@ -1,7 +1,10 @@
-"""What an AppTest run drew: the figures the live-figures component received, the headings."""
+"""What an AppTest run drew: the figures the live-figures component received, the headings and
+the tables."""
 
 import json
+import re
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 
@@ -34,3 +37,23 @@ def charts(at: AppTest) -> list[dict]:
 def headings(at: AppTest) -> list[str]:
     """The section headings the run drew (`ui.headings`: Markdown `##` and `###`), in order."""
     return [m.value.lstrip("#").strip() for m in at.markdown if m.value.startswith("#")]
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()[1:-1]
+    return [re.sub(r"\\(.)", r"\1", c).strip() for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def tables_of(texts: list[str]) -> list[pd.DataFrame]:
+    """The Markdown tables among `texts` (`ui.tables`), each as a frame of its cells' texts."""
+    found = []
+    for text in texts:
+        lines = text.splitlines()
+        if len(lines) >= 2 and lines[0].startswith("|") and set(lines[1]) <= set("|-: "):
+            found.append(pd.DataFrame([_cells(row) for row in lines[2:]], columns=_cells(lines[0])))
+    return found
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The tables the run drew (`ui.tables`: Markdown tables), each as a frame of its texts."""
+    return tables_of([element.value for element in at.markdown])

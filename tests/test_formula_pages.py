@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from tests.live import live_figures
+from tests.live import live_figures, tables
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 ROSENBROCK = "(1-x)^2 + 100*(y-x^2)^2"
@@ -80,4 +80,4 @@ def test_the_learning_rate_lab_runs_on_a_typed_formula():
     assert at.query_params["land"].startswith("formula:x^2/2")
     land = landscapes.lookup(at.session_state["lab.land"])
     assert (at.session_state["lab.sx"], at.session_state["lab.sy"]) == land.default_start
-    assert len(at.table[0].value) == at.session_state["lab.n_runs"]
+    assert len(tables(at)[0]) == at.session_state["lab.n_runs"]

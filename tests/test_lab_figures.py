@@ -15,6 +15,7 @@ from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.analysis import divergence_edge, regions
 from optimizers.params import Params
 from optimizers.simulate import simulate
+from tests.live import tables
 from ui.cached import range_test
 from ui.lab_figures import range_config, range_title
 from ui.race_figures import landscape_grid
@@ -108,7 +109,7 @@ def test_run_1s_rate_redraws_the_runs_and_the_link_and_keeps_the_range_test():
     assert "Constant η = 0.5" not in after["figure"], "the lesson's labels went with the lesson"
     assert at.query_params["opt"] == "sgd(learning_rate=0.25)"
     assert "lesson" not in at.query_params and not at.info
-    assert at.table[0].value["run"][0].startswith("η=0.25")
+    assert tables(at)[0]["run"][0].startswith("η=0.25")
     assert range_spec(at) == test_before, "the range test sweeps every rate of run 1"
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.schedules import CATALOG as SCHEDULES
-from tests.live import headings
+from tests.live import headings, tables
 from ui.lab_sections import wrapped
 from viz.lr_lab import log_axis
 
@@ -49,7 +49,7 @@ def test_each_lesson_runs_with_its_runs(key):
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
     assert at.session_state["lab.n_runs"] == len(LESSONS[key].runs)
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table["run"]) == [run.label for run in LESSONS[key].runs]
 
 
@@ -78,7 +78,7 @@ def test_a_link_restores_the_same_runs():
     again = open_page(shared)
     assert not again.exception
     assert link(again) == shared
-    assert list(again.table[0].value["run"]) == list(at.table[0].value["run"])
+    assert list(tables(again)[0]["run"]) == list(tables(at)[0]["run"])
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_equal_learning_rate_lines_are_told_apart_by_dashes():
 
 def test_the_sharp_flat_table_and_map_name_the_minimum_each_run_ends_in():
     at = lesson_page("sharp_flat")
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table.columns[:2]) == ["run", "ends in"]
     assert list(table["ends in"]) == ["sharp pit (1, 0)"] + ["flat bowl (−1, 0)"] * 3
     _, figure = linked(at)

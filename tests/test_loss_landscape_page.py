@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.loss_landscape import CATALOG as LESSONS
 from networks.mlp import NetConfig
 from networks.train import Run, TrainConfig
-from tests.live import charts
+from tests.live import charts, tables
 from ui import loss_landscape_view as view
 from ui.landscape_pictures import landscape_pictures
 from ui.loss_landscape_view import LandscapeConfig
@@ -109,7 +109,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     plane = LESSONS[key].config.view != "random"
     assert len(charts(at)) == (4 if plane else 3)
     assert any("off the plane" in w.value for w in at.warning) == plane
-    assert len(at.table) == 2
+    assert len(tables(at)) == 2
 
 
 def test_the_slices_are_banded_pictures_of_the_loss_with_the_loss_under_the_mouse():

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.network import CATALOG as LESSONS
 from networks.train import train
-from tests.live import charts, headings
+from tests.live import charts, headings, tables
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "network.py")
 
@@ -80,7 +80,7 @@ def test_each_lesson_opens_with_its_sentence_and_charts(key):
     assert not at.exception
     assert LESSONS[key].title in at.info[0].value
     assert len(charts(at)) == 2
-    assert len(at.table[0].value) == len(LESSONS[key].config.runs)
+    assert len(tables(at)[0]) == len(LESSONS[key].config.runs)
     if key == "rate_too_large":
         assert any("diverged at step" in w.value for w in at.warning)
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.race import CATALOG as PRESETS
 from optimizers.run_config import RunConfig
 from optimizers.simulate import simulate
-from tests.live import headings, live_figures
+from tests.live import headings, live_figures, tables
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "race.py")
 
@@ -170,7 +170,7 @@ def test_the_inspector_shows_the_step_and_its_table_and_goes_into_the_link():
     at.slider(key="inspect").set_value(3).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table["optimizer"]) == ["SGD", "Momentum", "AdaGrad", "Adam"]
     assert table["‖Δx‖ / ‖∇f‖"][0] == "0.95"
     assert at.query_params["inspect"] == "3"
