@@ -15,9 +15,6 @@ function lookOf(figure) {
   return JSON.stringify([figure.layout, traces]);
 }
 
-// True when the figure with look `now` can be drawn over the one drawn with look `before`.
-const onlyPointsMoved = (before, now) => before === now;
-
 function movePoints(chart, figure) {
   const traces = figure.data.flatMap((trace, i) => (isScatter(trace) ? [i] : []));
   const data = traces.map(i => {
