@@ -17,11 +17,11 @@ from ui.lab_sections import GRADIENT_NOTE, GRADIENT_TITLE, SPREAD_NOTE, SPREAD_T
 
 @dataclass(frozen=True)
 class Boxes:
-    """Where the fragment draws: `views` (the caption and the linked views), `alerts`, `spread`
-    (None without noise), `table`, `gradient` (None without clipping) and `range_test`."""
+    """Where the fragment draws: `views` (the caption, the linked views and a warning for each
+    diverged run), `spread` (None without noise), `table`, `gradient` (None without clipping)
+    and `range_test`."""
 
     views: object
-    alerts: object
     spread: object
     table: object
     gradient: object
@@ -37,7 +37,6 @@ def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
         "learning-rate or loss curve, drag the step slider or press Play: the dots on all three "
         "views follow."
     )
-    alerts = st.container()
     spread = None
     if noise > 0:
         headings.subheader(SPREAD_TITLE)
@@ -52,14 +51,14 @@ def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
         st.caption(GRADIENT_NOTE)
         gradient = st.container()
     headings.subheader("LR range test")
-    return Boxes(views, alerts, spread, table, gradient, st.container())
+    return Boxes(views, spread, table, gradient, st.container())
 
 
 def below_the_views(boxes: Boxes, land, configs, labels: list[str]) -> None:
     """Everything under the linked views, for the runs `configs` named `labels`."""
     trajectories = [run(config) for config in configs]
     diverged_at = np.array([t.diverged_at[0, 0] for t in trajectories])
-    with boxes.alerts:
+    with boxes.views:  # under the views; a box the fragment writes on every run, as it must
         for label, k in zip(labels, diverged_at, strict=True):
             if k >= 0:
                 st.warning(f"{label} diverged at step {k}.", icon=":material/error:")

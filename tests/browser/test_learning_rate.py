@@ -238,6 +238,19 @@ def test_a_new_start_moves_only_the_points_and_draws_them_as_a_full_redraw_would
     assert array_attributes_differ(frame) == []
 
 
+def test_a_rate_that_diverges_is_told_in_a_warning_not_a_traceback(page: Page, app_url: str):
+    """Run 1's rate at the slider's end makes SGD diverge in a fragment rerun: the warning under
+    the views says at which step, where Streamlit once showed an exception (the fragment wrote
+    into a box it had left empty on the last full run)."""
+    open_lab(page, app_url)
+    rate = page.locator('[class*="st-key-lab-0-hp-"][class*="-learning_rate"] input[type="range"]')
+    rate.focus()
+    rate.press("End")
+    expect(page.get_by_text("diverged at step")).to_be_visible(timeout=60_000)
+    wait_for_app_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
 HEAD_OPACITY = """() => {
     const gd = document.getElementById('chart');
     return gd.data.filter(t => t.hoverinfo === 'skip').map(t => (t.marker.opacity || [1])[0]);
