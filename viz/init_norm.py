@@ -39,8 +39,9 @@ def _violins(histogram: np.ndarray, edges: np.ndarray) -> tuple[list, list]:
         ordered = np.sort(shares)
         reference = max(ordered[-2], 0.1 * ordered[-1], 1e-12)
         width = VIOLIN_HALF_WIDTH * np.minimum(shares / reference, 1.0)
-        xs += [*(layer + width), *(layer - width[::-1]), layer + width[0], None]
-        ys += [*centres, *centres[::-1], centres[0], None]
+        outline = np.concatenate([layer + width, layer - width[::-1], layer + width[:1]])
+        xs += [*outline.tolist(), None]
+        ys += [*np.concatenate([centres, centres[::-1], centres[:1]]).tolist(), None]
     return xs, ys
 
 
