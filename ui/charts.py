@@ -20,6 +20,8 @@ validation, and `plotly_chart` takes them away (`live_chart` shares the first tw
 import base64
 import hashlib
 import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -76,11 +78,27 @@ def revision(data: list) -> str:
 
 def drawn_once(figure) -> dict:
     """The figure (a go.Figure or a dict, not changed) as `plotly_chart` sends it: no template,
-    typed arrays as lists, a `layout.datarevision` (its own, if it names one)."""
+    typed arrays as lists, a `layout.datarevision` (its own, if it names one). Kept for the
+    last KEPT_DRAWN figures: a cached figure, drawn again at each slider move, costs 2–6 ms of
+    the script's run to flatten and name."""
+    with _KEPT_LOCK:
+        kept = _KEPT.get(id(figure))
+        if kept is not None and kept[0] is figure:
+            _KEPT.move_to_end(id(figure))
+            return kept[1]
     spec = flattened(_listed(to_dict(figure)))
     if "datarevision" not in spec["layout"]:
         spec["layout"]["datarevision"] = revision(spec["data"])
+    with _KEPT_LOCK:
+        _KEPT[id(figure)] = (figure, spec)  # the figure too: its id stays its own while kept
+        if len(_KEPT) > KEPT_DRAWN:
+            _KEPT.popitem(last=False)
     return spec
+
+
+KEPT_DRAWN = 64
+_KEPT: OrderedDict[int, tuple[object, dict]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 def _for_screen(figure, name: str) -> tuple[dict, dict]:
