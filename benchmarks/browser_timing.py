@@ -29,6 +29,7 @@ from tests.browser.app_server import (
     VIEWPORT,
 )
 from tests.browser.app_server import app_server as streamlit_server
+from ui.first_screen import WAITING
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "VIEWPORT", "streamlit_server"]
 
@@ -155,8 +156,9 @@ SETTLE_JS = f"""([quiet, timeout]) => new Promise(resolve => {{
     requestAnimationFrame(check);
 }})"""
 
-# After a load: until the script is idle, at least one chart is drawn, no spinner is shown and
-# no chart has changed for `quiet` ms.
+# After a load: until the script is idle, at least one chart is drawn, no spinner is shown, the
+# sections below the first screen are drawn (ui/first_screen.py) and no chart has changed for
+# `quiet` ms.
 SETTLED_LOAD_JS = f"""([quiet, timeout]) => new Promise(resolve => {{
     const tag = {{}};
     let last = performance.now();
@@ -173,7 +175,8 @@ SETTLED_LOAD_JS = f"""([quiet, timeout]) => new Promise(resolve => {{
         }}
         const ready = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
             && charts.length > 0 && charts.every(gd => gd._fullLayout)
-            && document.querySelector('[data-testid="stSpinner"]') === null;
+            && document.querySelector('[data-testid="stSpinner"]') === null
+            && document.querySelector('[class*="st-key-{WAITING}"]') === null;
         if (!ready) last = now;
         if ((ready && now - last >= quiet) || now > limit) {{
             resolve({{ready, charts: charts.length}});

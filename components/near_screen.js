@@ -43,3 +43,10 @@ function holdAnimationFramesOutOfSight() {
     waiting.forEach(run);
   }).observe(document.body);
 }
+
+// The page hears when a frame has drawn: its sections below the first screen wait for a chart
+// to be drawn before they are drawn themselves (ui/first_screen.py).
+const CHART_DRAWN = "optiscape:chart-drawn";
+function announceDrawn() {
+  window.parent.dispatchEvent(new Event(CHART_DRAWN));
+}

@@ -2,7 +2,8 @@
 
 controls → InitNormConfig → statistics (one jitted pass, cached) → the per-layer figure; below
 it zero initialization's symmetry, training with and without batch norm, batch norm's formulas
-and statistics, which axes each normalization averages over, and input normalization.
+and statistics, which axes each normalization averages over, and input normalization (drawn once
+the first chart is: ui/first_screen.py).
 """
 
 import streamlit as st
@@ -12,6 +13,7 @@ from ui import headings
 from ui import init_norm_view as view
 from ui.binder import Binder
 from ui.charts import live_chart
+from ui.first_screen import below_first_screen
 
 binder = Binder(
     prefix="in.",
@@ -76,9 +78,10 @@ def statistics() -> None:
 
 statistics()
 binder.tools()
-config = view.current()
-if config.init == "zeros":
-    view.show_symmetry()
-view.show_batch_norm(config)
-view.show_axes()
-view.show_input_normalization(config)
+if below_first_screen("init_norm"):
+    config = view.current()
+    if config.init == "zeros":
+        view.show_symmetry()
+    view.show_batch_norm(config)
+    view.show_axes()
+    view.show_input_normalization(config)

@@ -19,6 +19,7 @@ from ui import controls, headings
 from ui.binder import Binder
 from ui.charts import presenting
 from ui.export import chart_config
+from ui.first_screen import below_first_screen
 from ui.lab_figures import linked, prepare_next
 from ui.lab_outputs import below_the_views, lab_boxes
 from ui.labels import run_labels
@@ -122,5 +123,8 @@ for i in range(ss["lab.n_runs"]):
 binder.tools()
 lesson_box = st.container()  # the lesson's note, if one is on show: the fragment draws it
 # The headings and formulas are drawn here; the fragment draws in the boxes between them.
-boxes = lab_boxes(noise, [s for s, _, _ in gradients], any(c is not None for _, c, _ in gradients))
+below = below_first_screen("learning_rate", sidebar)
+boxes = lab_boxes(
+    noise, [s for s, _, _ in gradients], any(c is not None for _, c, _ in gradients), below
+)
 lab_view(land, noise, seed)

@@ -1,11 +1,23 @@
-"""What an AppTest run drew: the figures the live-figures component received, the headings and
-the tables."""
+"""AppTests of the pages, and what a run drew: the figures the live-figures component received,
+the headings and the tables."""
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+
+from ui.first_screen import drawn_key
+
+
+def page_test(path: str | Path, timeout: float = 120) -> AppTest:
+    """An AppTest of the page at `path` as a browser has it once the page's first chart is
+    drawn: with its sections below the first screen, which a session's first run of the page
+    leaves out until then (ui/first_screen.py)."""
+    at = AppTest.from_file(str(path), default_timeout=timeout)
+    at.session_state[drawn_key(Path(path).stem)] = True
+    return at
 
 
 def live_figures(at: AppTest) -> list[str]:

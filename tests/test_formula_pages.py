@@ -7,14 +7,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import landscapes
-from tests.live import live_figures, tables
+from tests.live import live_figures, page_test, tables
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 ROSENBROCK = "(1-x)^2 + 100*(y-x^2)^2"
 
 
 def open_page(name: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(PAGES / name), default_timeout=120)
+    at = page_test(PAGES / name)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -17,7 +17,7 @@ from networks.mlp import ACTIVATIONS, INITIALIZERS, NORMS
 from networks.statistics import SYMMETRY_NET, statistics, symmetry
 from networks.train import train
 from optimizers.compilations import count_compilations
-from tests.live import charts
+from tests.live import charts, page_test
 from ui.init_norm_view import BATCH, CLASSES, InitNormConfig
 from viz.init_norm import layer_statistics_figure
 
@@ -151,7 +151,7 @@ def test_a_sigma_or_seed_change_never_recompiles():
 
 
 def open_page(query=None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=300)
+    at = page_test(PAGE, 300)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

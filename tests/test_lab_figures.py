@@ -15,7 +15,7 @@ from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.analysis import divergence_edge, regions
 from optimizers.params import Params
 from optimizers.simulate import simulate
-from tests.live import tables
+from tests.live import page_test, tables
 from ui.cached import range_test
 from ui.lab_figures import range_config, range_title
 from ui.race_figures import landscape_grid
@@ -81,7 +81,7 @@ def test_the_range_test_is_one_figure_for_every_rate_of_run_1():
 
 
 def open_page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=120).run()
+    return page_test(PAGE).run()
 
 
 def frame_args(at: AppTest, key: str) -> dict:
@@ -173,7 +173,7 @@ def test_presentation_mode_enlarges_the_linked_views_and_their_controls():
     from ui.lecture import PRESENT_FACTOR
 
     desk = linked_args(open_page())
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = page_test(PAGE)
     at.query_params["present"] = "1"
     shown = linked_args(at.run())
     assert desk["scale"] == 1 and shown["scale"] == PRESENT_FACTOR

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.learning_rate import CATALOG as LESSONS
 from optimizers.schedules import CATALOG as SCHEDULES
-from tests.live import headings, tables
+from tests.live import headings, page_test, tables
 from ui.lab_sections import wrapped
 from viz.lr_lab import log_axis
 
@@ -19,7 +19,7 @@ PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_rate.py")
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = page_test(PAGE)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

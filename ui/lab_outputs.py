@@ -19,7 +19,7 @@ from ui.lab_sections import GRADIENT_NOTE, GRADIENT_TITLE, SPREAD_NOTE, SPREAD_T
 class Boxes:
     """Where the fragment draws: `views` (the caption, the linked views and a warning for each
     diverged run), `spread` (None without noise), `table`, `gradient` (None without clipping)
-    and `range_test`."""
+    and `range_test`; all but `views` None until the page's first screen is drawn."""
 
     views: object
     spread: object
@@ -28,15 +28,18 @@ class Boxes:
     range_test: object
 
 
-def lab_boxes(noise: float, schedules, clipping: bool) -> Boxes:
+def lab_boxes(noise: float, schedules, clipping: bool, below: bool) -> Boxes:
     """Draw the lab's headings and notes and the schedules' formulas (`schedules`: each run's);
-    return the boxes between them."""
+    return the boxes between them. What is below the views only if `below`
+    (ui/first_screen.py)."""
     views = st.container()
     st.caption(
         "The dots mark where the runs end. Hover a path on the map or a point of the "
         "learning-rate or loss curve, drag the step slider or press Play: the dots on all three "
         "views follow."
     )
+    if not below:
+        return Boxes(views, None, None, None, None)
     spread = None
     if noise > 0:
         headings.subheader(SPREAD_TITLE)
@@ -62,6 +65,8 @@ def below_the_views(boxes: Boxes, land, configs, labels: list[str]) -> None:
         for label, k in zip(labels, diverged_at, strict=True):
             if k >= 0:
                 st.warning(f"{label} diverged at step {k}.", icon=":material/error:")
+    if boxes.table is None:  # not drawn yet: the page's first screen is being drawn
+        return
     if boxes.spread is not None:
         points = np.stack([t.points[0, 0] for t in trajectories])
         with boxes.spread:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 import pytest
 from app_server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_server
 
+from ui.first_screen import WAITING
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame, Locator, Page
 
@@ -112,12 +114,14 @@ _IDLE_JS = """() => {
     return app !== null
         && app.getAttribute('data-test-connection-state') === 'CONNECTED'
         && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stSpinner"]') === null;
-}"""
+        && document.querySelector('[data-testid="stSpinner"]') === null
+        && document.querySelector('[class*="st-key-WAITING"]') === null;
+}""".replace("WAITING", WAITING)
 
 
 def wait_for_app_idle(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the Streamlit script has finished its run and no spinner is left.
+    """Wait until the Streamlit script has finished its run, no spinner is left and the page's
+    sections below its first screen are drawn (ui/first_screen.py).
 
     Streamlit 1.67 marks `[data-testid="stApp"]` with `data-test-connection-state`
     ("CONNECTED" once the websocket is up) and `data-test-script-state`: "initial" before the
