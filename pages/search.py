@@ -3,7 +3,8 @@
 controls → SearchConfig (one optimizer's run, two searched axes, budget, zoom) → sweeps →
 viz.search figures; the link is the SearchConfig. The budget and the start are the sliders a
 lecturer moves most: they and everything they change live in one fragment, so that moving them
-reruns neither the rest of the sidebar nor the sampling section.
+reruns neither the rest of the sidebar nor the sampling section. What is below the response
+surface is drawn once it is (ui/first_screen.py).
 """
 
 import streamlit as st
@@ -16,6 +17,7 @@ from optimizers.search import SEARCHABLE, default_pair
 from optimizers.search_config import BUDGETS, SearchConfig
 from ui import controls, headings
 from ui.binder import Binder
+from ui.first_screen import below_first_screen
 from ui.landscape_picker import landscape_picker, set_landscape
 from ui.search_charts import prepare
 from ui.search_runs import next_budget, next_start
@@ -79,7 +81,7 @@ sidebar.slider("steps per run", 10, 1000, key="hs.steps", on_change=start_over)
 start_box = sidebar.container()
 sidebar.number_input("seed", 0, 2**31 - 1, key="hs.seed", on_change=start_over)
 binder.tools()
-boxes = page_layout()
+boxes = page_layout(below_first_screen("search", sidebar))
 
 
 @st.fragment

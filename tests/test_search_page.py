@@ -11,13 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.search import CATALOG as PRESETS
 from optimizers import CATALOG as OPTIMIZERS
-from tests.live import charts
+from tests.live import charts, page_test
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "search.py")
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=200)
+    at = page_test(PAGE, 200)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

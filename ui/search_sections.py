@@ -26,17 +26,19 @@ ss = st.session_state
 
 @dataclass(frozen=True)
 class Boxes:
-    """Where the outputs of the budget and the start go, between the texts that stay."""
+    """Where the outputs of the budget and the start go, between the texts that stay; `race`
+    and `rounds` None until the page's first screen is drawn (ui/first_screen.py)."""
 
     surface: DeltaGenerator
     race: DeltaGenerator
     rounds: DeltaGenerator
 
 
-def page_layout() -> Boxes:
+def page_layout(below: bool) -> Boxes:
     """The main column in its order: a box for each output the budget and the start change,
     and between them the texts and the sampling section that no slider changes (drawn once per
-    full run, so that a fragment rerun does not redraw them)."""
+    full run, so that a fragment rerun does not redraw them); below the response surface only
+    if `below`."""
     surface = st.container()
     st.caption(
         f"The response surface: {SURFACE_SIZE} × {SURFACE_SIZE} = {SURFACE_SIZE**2:,} real runs "
@@ -45,6 +47,8 @@ def page_layout() -> Boxes:
         "right, each trial is projected onto one axis, on top of the best value reachable along "
         "it (grey line)."
     )
+    if not below:
+        return Boxes(surface, None, None)
     headings.subheader("Best found after n trials")
     st.caption(
         f"Geometric mean over {RACE_SEEDS} seeds (each seed: the grid in a random order, fresh "
@@ -79,9 +83,11 @@ def searched_sections(search: SearchConfig, land, spec, kinds: dict[str, str], b
     boxes.surface.markdown(headline(search, *trials(search)))
     for name, chart in charts:  # live charts: redrawn in place, and only while in sight
         box = boxes.surface if name == "surface" else boxes.race
-        live_chart(chart, f"hs.{name}_chart", box)
-    with boxes.rounds:
-        rounds_section(search)
+        if box is not None:
+            live_chart(chart, f"hs.{name}_chart", box)
+    if boxes.rounds is not None:
+        with boxes.rounds:
+            rounds_section(search)
 
 
 def rounds_section(search: SearchConfig) -> None:

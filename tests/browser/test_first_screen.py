@@ -1,7 +1,7 @@
-"""A new visitor's browser draws init/norm's and the lab's first chart before it renders what is
-below the first screen (ui/first_screen.py): when the first chart frame announces its drawing,
-the page holds that one chart frame; soon after, the sections below are there, the trigger is
-gone and no exception is shown."""
+"""A new visitor's browser draws the first chart of init/norm, the lab and the search before it
+renders what is below their first screen (ui/first_screen.py): when the first chart frame
+announces its drawing, the page holds that one chart frame; soon after, the sections below are
+there, the trigger is gone and no exception is shown."""
 
 import pytest
 from conftest import wait_for_app_idle
@@ -21,6 +21,7 @@ window.addEventListener("optiscape:chart-drawn", () => {
 BELOW = {  # page: a heading below its first screen
     "init_norm": "Batch normalization, in training and at inference",
     "learning_rate": "LR range test",
+    "search": "Best found after n trials",
 }
 
 
