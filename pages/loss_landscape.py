@@ -4,24 +4,20 @@ minima, and the training path on its plane (Li et al. 2018).
 controls → LandscapeConfig → landscape_pictures (trained, sliced, drawn; the next span ahead)
 → live charts. The span's fragment redraws only what the span changes (`pictures`); the rest of
 the page, the same at every span, is drawn by the full run: elements a fragment does not draw
-cost the browser nothing on its reruns.
+cost the browser nothing on its reruns. What is below the slices is drawn once they are
+(ui/first_screen.py, ui/landscape_sections.py).
 """
 
 import streamlit as st
 
 from lessons.loss_landscape import CATALOG as LESSONS
-from ui import headings
 from ui.binder import Binder
 from ui.charts import live_chart
-from ui.landscape_numbers import lines_rows, roughness_rows
+from ui.first_screen import below_first_screen
+from ui.landscape_numbers import roughness_rows
 from ui.landscape_pictures import landscape_pictures
-from ui.loss_landscape_view import (
-    SURFACE_SPAN,
-    LandscapeConfig,
-    load,
-    read_controls,
-    span_slider,
-)
+from ui.landscape_sections import below_the_slices
+from ui.loss_landscape_view import LandscapeConfig, load, read_controls, span_slider
 from ui.tables import static_table
 
 ss = st.session_state
@@ -63,14 +59,13 @@ def pictures(drawn: LandscapeConfig, slices_box, numbers_box) -> None:
     binder.show_lesson(binder.publish(config), notes)
     shown = shown_at(config, slices_box)
     live_chart(shown.figures["land.slices"], "land.slices", slices_box)
-    static_table(roughness_rows(shown.result), numbers_box)
+    if numbers_box is not None:
+        static_table(roughness_rows(shown.result), numbers_box)
 
 
 slices_box = st.container()
 shown = shown_at(config, slices_box)
-result = shown.result
-plane = config.view != "random"
-if plane:
+if config.view != "random":
     st.caption(
         "Each dot is a checkpoint of the run, projected onto the plane; θ₀ is where it "
         "started. The plane's axes e₁, e₂ are orthonormal directions in parameter space."
@@ -88,45 +83,6 @@ st.caption(
     "its depth in log units; every extra bump adds to it)."
 )
 
-if plane:
-    paths = [path for picture in result.pictures for path in picture.paths]
-    headings.subheader("The path on its plane, and what the plane hides")
-    early = max(float(p.off_plane[: max(2, len(p.off_plane) // 10)].max()) for p in paths)
-    st.warning(
-        "A path lives in all the network's parameters; the plane shows two directions of them. "
-        f"The first checkpoints lie partly off the plane (up to {early:.0%} of their distance "
-        "from the plane's origin here), so the projected path crosses contours that are not "
-        "its loss: compare the loss the run had (solid) with the loss under its dot (dotted).",
-        icon=":material/layers:",
-    )
-    live_chart(shown.figures["land.paths"], "land.paths")
-    if config.view == "pca":
-        shares = ", ".join(
-            f"{p.name}: {p.explained[0]:.0%} + {p.explained[1]:.0%}" for p in result.pictures
-        )
-        st.caption(f"Share of the path's squared distance to θ along e₁ and e₂: {shares}.")
-
-headings.subheader("Two lines through the landscape")
-live_chart(shown.figures["land.lines"], "land.lines")
-st.caption(
-    "Left: along the first random direction d₁ through each trained θ, α ∈ [−1, 1] whatever "
-    "the span above; the basin width is the length of the α-interval around θ where L stays "
-    "below twice its value at θ (Keskar et al. 2017: large batches find sharper minima). "
-    "Right: the straight segment from the initialization (α = 0) to the trained network "
-    "(α = 1) and beyond (Goodfellow et al. 2015)."
-)
-headings.subheader("The training loss in 3-D")
-live_chart(shown.figures["land.surfaces"], "land.surfaces")
-st.caption(
-    f"At span {SURFACE_SPAN:g} whatever the span above: "
-    + (
-        "the plane around the paths."
-        if plane
-        else f"a, b ∈ [−{SURFACE_SPAN:g}, {SURFACE_SPAN:g}], Li et al.'s window."
-    )
-)
-headings.subheader("In numbers")
-left, right = st.columns(2)
-static_table(lines_rows(result), left)
+right = below_the_slices(config, shown) if below_first_screen("loss_landscape", sidebar) else None
 pictures(config, slices_box, right)
 binder.tools()

@@ -1,6 +1,7 @@
-"""A session's first run of init/norm, the lab and the search leaves out what is below the first
-screen, with a trigger in its place; once the trigger has told the page its first chart is drawn,
-every run draws it all (the browser's side: tests/browser/test_first_screen.py)."""
+"""A session's first run of init/norm, the lab, the search and the loss landscape leaves out what
+is below the first screen, with a trigger in its place; once the trigger has told the page its
+first chart is drawn, every run draws it all (the browser's side:
+tests/browser/test_first_screen.py)."""
 
 from pathlib import Path
 
@@ -16,6 +17,7 @@ BELOW = {  # page: a heading below its first screen
     "init_norm": "Batch normalization, in training and at inference",
     "learning_rate": "LR range test",
     "search": "Best found after n trials",
+    "loss_landscape": "Two lines through the landscape",
 }
 
 

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lessons.loss_landscape import CATALOG as LESSONS
 from networks.mlp import NetConfig
 from networks.train import Run, TrainConfig
-from tests.live import charts, tables
+from tests.live import charts, page_test, tables
 from ui import loss_landscape_view as view
 from ui.landscape_pictures import landscape_pictures
 from ui.loss_landscape_view import LandscapeConfig
@@ -94,7 +94,7 @@ def test_log_ticks_one_label_per_decade_at_most():
 
 
 def open_page(query=None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=300)
+    at = page_test(PAGE, 300)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

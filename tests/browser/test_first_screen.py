@@ -1,7 +1,7 @@
-"""A new visitor's browser draws the first chart of init/norm, the lab and the search before it
-renders what is below their first screen (ui/first_screen.py): when the first chart frame
-announces its drawing, the page holds that one chart frame; soon after, the sections below are
-there, the trigger is gone and no exception is shown."""
+"""A new visitor's browser draws the first chart of init/norm, the lab, the search and the loss
+landscape before it renders what is below their first screen (ui/first_screen.py): when the
+first chart frame announces its drawing, the page holds that one chart frame; soon after, the
+sections below are there, the trigger is gone and no exception is shown."""
 
 import pytest
 from conftest import wait_for_app_idle
@@ -22,6 +22,7 @@ BELOW = {  # page: a heading below its first screen
     "init_norm": "Batch normalization, in training and at inference",
     "learning_rate": "LR range test",
     "search": "Best found after n trials",
+    "loss_landscape": "Two lines through the landscape",
 }
 
 
