@@ -15,15 +15,18 @@ import streamlit as st
 
 from lessons.record import Lesson
 from ui import headings, lecture
+from ui.address_bar import KEY as ADDRESS_BAR
+from ui.address_bar import fragment_rerun, show_link
 from ui.charts import image_format_choice
 from ui.navigation import run_through_app
 
 LESSON_KEY = "lesson"
 # A projector shows 1280 × 720: Streamlit's tall top padding and 2.75 rem title would push the
 # page's main chart out of the first screen.
-COMPACT = """<style>
-[data-testid="stMainBlockContainer"] {padding-top: 3.75rem; padding-bottom: 2rem;}
-[data-testid="stMainBlockContainer"] h1 {font-size: 2rem; padding: 0 0 0.25rem 0;}
+COMPACT = f"""<style>
+[data-testid="stMainBlockContainer"] {{padding-top: 3.75rem; padding-bottom: 2rem;}}
+[data-testid="stMainBlockContainer"] h1 {{font-size: 2rem; padding: 0 0 0.25rem 0;}}
+.st-key-{ADDRESS_BAR} {{display: none;}}
 </style>"""
 ss = st.session_state
 
@@ -134,8 +137,10 @@ class Binder:
             del ss[self._key("lesson")]
             lesson = None
         query = state.to_query() | ({LESSON_KEY: lesson.key} if lesson else {})
-        if st.query_params.to_dict() != query | ss.get(self._key("link_view"), {}):
-            st.query_params.from_dict(query | ss.get(self._key("link_view"), {}))
+        link = query | ss.get(self._key("link_view"), {})
+        show_link(link)  # a fragment's rerun: the address bar only (ui/address_bar.py)
+        if not fragment_rerun() and st.query_params.to_dict() != link:
+            st.query_params.from_dict(link)
         return lesson
 
     def tools(self) -> None:
