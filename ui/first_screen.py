@@ -21,6 +21,7 @@ ss = st.session_state
 WAITING = "below-first-screen"
 IDLE_MS = 500  # after a chart is drawn, wait at most this long for the browser to be idle
 LATEST_MS = 4000  # draw the sections after this long even if no chart announced itself
+CHART_DRAWN = "optiscape:chart-drawn"  # the event components/near_screen.js dispatches
 
 TRIGGER_JS = f"""
 export default function ({{ setTriggerValue }}) {{
@@ -29,12 +30,12 @@ export default function ({{ setTriggerValue }}) {{
     if (!done) {{ done = true; setTriggerValue("drawn", true); }}
   }};
   const soon = () => requestIdleCallback(fire, {{timeout: {IDLE_MS}}});
-  window.addEventListener("optiscape:chart-drawn", soon, {{once: true}});
+  window.addEventListener("{CHART_DRAWN}", soon, {{once: true}});
   const latest = setTimeout(fire, {LATEST_MS});
   return () => {{
     done = true;
     clearTimeout(latest);
-    window.removeEventListener("optiscape:chart-drawn", soon);
+    window.removeEventListener("{CHART_DRAWN}", soon);
   }};
 }}
 """

@@ -7,17 +7,17 @@ import pytest
 from conftest import wait_for_app_idle
 from playwright.sync_api import Browser, expect
 
-from ui.first_screen import WAITING
+from ui.first_screen import CHART_DRAWN, WAITING
 
 COLD_START = 180_000
 FRAMES_AT_FIRST_DRAWING = """
 window.__framesAtFirstDrawing = null;
-window.addEventListener("optiscape:chart-drawn", () => {
+window.addEventListener("CHART_DRAWN", () => {
   if (window.__framesAtFirstDrawing === null) {
     window.__framesAtFirstDrawing = document.querySelectorAll("iframe").length;
   }
 });
-"""
+""".replace("CHART_DRAWN", CHART_DRAWN)
 BELOW = {  # page: a heading below its first screen
     "init_norm": "Batch normalization, in training and at inference",
     "learning_rate": "LR range test",
